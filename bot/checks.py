@@ -1,0 +1,84 @@
+"""``nextinterview check``: everything that can be verified before going live."""
+
+from __future__ import annotations
+
+import sqlite3
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from bot.db import MigrationError, load_migrations
+from bot.paths import exercises_dir
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    ok: bool
+    text: str
+
+
+def run_checks(settings: Settings, *, need_token: bool = True) -> list[Finding]:
+    """Each check's result as one line; a failed one names the fix."""
+    findings: list[Finding] = []
+
+    def attempt(label: str, check: object) -> None:
+        try:
+            detail = check() if callable(check) else None
+        except (ConfigError, MigrationError) as exc:
+            findings.append(Finding(False, str(exc)))
+        else:
+            findings.append(Finding(True, f"{label}{': ' + detail if detail else ''}"))
+
+    if need_token:
+        attempt("DISCORD_TOKEN is set and well-formed", settings.token)
+        attempt("application id", lambda: str(settings.application_id()))
+    attempt("DATABASE_PATH is writable", settings.check_database_path)
+    attempt("migrations", lambda: _check_migrations(settings.database_path))
+    findings.extend(_check_exercises(exercises_dir()))
+    return findings
+
+
+def _check_migrations(database: Path) -> str:
+    migrations = load_migrations()
+    latest = migrations[-1].version if migrations else 0
+    # Every migration must apply cleanly to an empty database, in order.
+    scratch = sqlite3.connect(":memory:")
+    try:
+        for migration in migrations:
+            try:
+                scratch.executescript(migration.sql)
+            except sqlite3.Error as exc:
+                raise MigrationError(f"{migration.name} does not apply: {exc}") from None
+    finally:
+        scratch.close()
+    if not database.exists():
+        return f"{latest} valid; a new database will be created at {database}"
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        (current,) = conn.execute("PRAGMA user_version").fetchone()
+    finally:
+        conn.close()
+    if current > latest:
+        raise MigrationError(
+            f"The database {database} is at schema {current}, newer than this build ({latest}): "
+            "upgrade Next Interview or restore a backup."
+        )
+    pending = latest - current
+    return f"database at schema {current} of {latest}" + (
+        f" ({pending} migration(s) will apply at start)" if pending else ""
+    )
+
+
+def _check_exercises(directory: Path) -> list[Finding]:
+    if not directory.is_dir():
+        return [Finding(False, f"No exercise folder at {directory}: reinstall the package.")]
+    findings = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            tomllib.loads(path.read_text("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            findings.append(Finding(False, f"{path.name}: not valid TOML ({exc}): fix the file."))
+        else:
+            findings.append(Finding(True, f"exercise file {path.name}"))
+    return findings

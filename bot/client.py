@@ -1,0 +1,202 @@
+"""The bot: an AutoShardedBot that receives its resources, and the command tree's error net."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pkgutil
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db import Database
+from bot.db import meta as meta_db
+from bot.errors import UserError
+from bot.interactions import new_incident_id, safe_send_private
+from bot.scheduler import Scheduler
+from bot.services import community
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    """The gateway events the product needs, and nothing privileged.
+
+    ``guilds`` gives servers, channels and roles (permission checks for posting);
+    ``dm_messages`` carries the exercise conversations, whose content arrives without the
+    privileged message-content intent because DMs are exempt.
+    """
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.dm_messages = True
+    return wanted
+
+
+class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
+    """The last error net, and the place every slash command passes through first."""
+
+    async def interaction_check(self, interaction: discord.Interaction[NextInterviewBot]) -> bool:
+        bot = interaction.client
+        guild = interaction.guild
+        await community.record_presence(
+            bot.db,
+            bot.clock,
+            user_id=interaction.user.id,
+            guild_id=guild.id if guild else None,
+            guild_name=guild.name if guild else "",
+        )
+        return True
+
+    async def on_error(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        error: app_commands.AppCommandError,
+    ) -> None:
+        await handle_interaction_error(interaction, error)
+
+
+async def handle_interaction_error(interaction: discord.Interaction[Any], error: Exception) -> None:
+    """Turn any failure into an ephemeral answer: friendly for expected ones, an incident id
+    (and a logged traceback) for the rest. Views route their errors here too."""
+    cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    message = describe_failure(cause)
+    if message is None:
+        incident = new_incident_id()
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error(
+            "Incident %s in %s for user %s", incident, command, interaction.user.id, exc_info=cause
+        )
+        message = (
+            "Something went wrong on our side and nothing was saved from this action. "
+            f"If it keeps happening, tell the group's organiser the incident id `{incident}`."
+        )
+    await safe_send_private(interaction, message)
+
+
+def describe_failure(error: BaseException) -> str | None:
+    """The member-facing text for an expected failure, or None for an incident."""
+    if isinstance(error, UserError):
+        return error.message
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works inside a server: run it in your group's channel."
+    if isinstance(error, app_commands.MissingPermissions):
+        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"Only members with **{missing}** can do that. Ask your group's organiser."
+    if isinstance(error, app_commands.BotMissingPermissions):
+        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        return f"I need the **{missing}** permission here. A server admin can grant it."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Easy there: try again in {error.retry_after:.0f} seconds."
+    if isinstance(error, DMOnly):
+        return "This works in a direct message with me, so your answers stay private."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    if isinstance(error, app_commands.TransformerError):
+        return f"I couldn't understand `{error.value}`. Pick one of the suggestions."
+    if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
+        return "This command changed since your Discord app loaded it. Try again in a minute."
+    return None
+
+
+class DMOnly(app_commands.CheckFailure):
+    """Raised by :func:`dm_only`."""
+
+
+def dm_only() -> Any:
+    """A check for commands that only make sense in a DM with the bot."""
+
+    def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild_id is not None:
+            raise DMOnly
+        return True
+
+    return app_commands.check(predicate)
+
+
+class NextInterviewBot(commands.AutoShardedBot):
+    """The Discord side of the application. Resources are owned by the entry point."""
+
+    def __init__(
+        self, *, settings: Settings, db: Database, clock: Clock, scheduler: Scheduler
+    ) -> None:
+        super().__init__(
+            # Prefix commands are unused: every feature is a slash command, so guild message
+            # content (a privileged intent) is never needed.
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            tree_cls=NextInterviewTree,
+            # Memory must not grow with members: no member cache, no chunking, no message
+            # cache (views and exercises never read cached messages).
+            member_cache_flags=discord.MemberCacheFlags.none(),
+            chunk_guilds_at_startup=False,
+            max_messages=None,
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
+            application_id=settings.discord_application_id,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+        self.settings = settings
+        self.db = db
+        self.clock = clock
+        self.scheduler = scheduler
+
+    async def setup_hook(self) -> None:
+        await self.db.migrate()
+        for name in cog_modules():
+            await self.load_extension(name)
+        await self.sync_commands_if_changed()
+        if self.settings.discord_gateway_url and self.shard_count is None:
+            # With no shard count, discord.py would connect to the gateway URL that
+            # /gateway/bot names; asking for the count here makes it use the configured one.
+            self.shard_count, _, _ = await self.http.get_bot_gateway()
+        await self.scheduler.start()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync application commands only when their definition changed since the last sync.
+
+        Discord rate-limits syncs hard, and restarts are frequent; the hash of what was last
+        synced (per target and API) lives in the database.
+        """
+        guild = discord.Object(self.settings.dev_guild_id) if self.settings.dev_guild_id else None
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        payload = [
+            command.to_dict(self.tree)
+            for command in sorted(
+                self.tree.get_commands(guild=guild), key=lambda c: (c.name, type(c).__name__)
+            )
+        ]
+        target = f"guild:{guild.id}" if guild else "global"
+        key = f"commands:{discord.http.Route.BASE}:{self.application_id}:{target}"
+        digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        if await meta_db.get(self.db, key) == digest:
+            log.info("Application commands unchanged (%s); not syncing", target)
+            return False
+        synced = await self.tree.sync(guild=guild)
+        await meta_db.put(self.db, key, digest)
+        log.info("Synced %d application commands (%s)", len(synced), target)
+        return True
+
+    async def on_ready(self) -> None:
+        # Only a log line: on_ready fires again after reconnects, so no work may start here.
+        log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await super().close()
+
+
+def cog_modules() -> list[str]:
+    """Every module in the ``cogs`` package: a new feature is loaded by existing."""
+    return sorted(
+        f"{cogs.__name__}.{info.name}"
+        for info in pkgutil.iter_modules(cogs.__path__)
+        if not info.name.startswith("_")
+    )

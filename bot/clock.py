@@ -1,0 +1,61 @@
+"""Time as a dependency.
+
+Everything that asks "what time is it?" takes a :class:`Clock`, so tests and the demo can move
+time forward deterministically instead of sleeping. Only timezone-aware UTC datetimes come out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """What services need from time: the current instant, always aware and in UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock used in production."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class ManualClock:
+    """A clock that only moves when told to (tests, demo, sandbox).
+
+    Listeners registered with :meth:`subscribe` are woken after every move, so the scheduler can
+    re-check what became due without polling.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ManualClock needs a timezone-aware start time")
+        self._now = start.astimezone(UTC)
+        self._listeners: list[asyncio.Event] = []
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            raise ValueError("ManualClock.set needs a timezone-aware datetime")
+        when = when.astimezone(UTC)
+        if when < self._now:
+            raise ValueError("time only moves forward")
+        self._now = when
+        for event in self._listeners:
+            event.set()
+
+    def advance(self, delta: timedelta) -> datetime:
+        self.set(self._now + delta)
+        return self._now
+
+    def subscribe(self) -> asyncio.Event:
+        """An event set every time the clock moves (the subscriber clears it)."""
+        event = asyncio.Event()
+        self._listeners.append(event)
+        return event

@@ -1,0 +1,200 @@
+"""Typed settings from the environment and a ``.env`` file.
+
+Every problem becomes a :class:`ConfigError` carrying one line that names the key and the fix;
+the CLI prints that line and exits with code 2, so a self-hoster never sees a traceback for a
+typo. The token is a ``SecretStr`` so it cannot leak through ``repr`` or logs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Three dot-separated base64url parts: the bot's user id, a timestamp, an HMAC.
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+# The fix for each key, shown with the problem so one line is enough to act on.
+FIXES: dict[str, str] = {
+    "discord_token": "copy the token from the Developer Portal (Bot > Reset Token) into "
+    "DISCORD_TOKEN in .env",
+    "discord_application_id": "set DISCORD_APPLICATION_ID to the Application ID shown on the "
+    "Developer Portal's General Information page",
+    "database_path": "point DATABASE_PATH at a file in a directory the bot can write to",
+    "dev_guild_id": "set DEV_GUILD_ID to a server id (Developer Mode on, right-click the "
+    "server, Copy Server ID) or remove it",
+    "log_level": "use one of DEBUG, INFO, WARNING, ERROR",
+    "discord_api_base": "use a full URL such as https://discord.com/api/v10 or remove "
+    "DISCORD_API_BASE",
+    "discord_gateway_url": "use a ws:// or wss:// URL such as wss://gateway.discord.gg/ or "
+    "remove DISCORD_GATEWAY_URL",
+    "shard_count": "set SHARD_COUNT to a whole number of at least 1, or remove it",
+    "shard_ids": "set SHARD_IDS to comma-separated numbers below SHARD_COUNT, e.g. 0,1",
+    "default_timezone": "use an IANA time zone name such as Europe/Paris or America/New_York",
+}
+
+
+class ConfigError(Exception):
+    """A configuration problem with a one-line, actionable message."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment. See ``.env.example``."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    discord_token: SecretStr | None = None
+    discord_application_id: int | None = Field(default=None, gt=0)
+    database_path: Path = Path("data/nextinterview.db")
+    dev_guild_id: int | None = Field(default=None, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: Annotated[list[int] | None, NoDecode] = None
+    default_timezone: str = "UTC"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("discord_token", "discord_api_base", "discord_gateway_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        # `KEY=` in .env means "not set", not "set to the empty string".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator(
+        "discord_application_id", "dev_guild_id", "shard_count", "shard_ids", mode="before"
+    )
+    @classmethod
+    def _blank_number_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _check_api_base(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _check_gateway(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^wss?://[^/\s]+", value):
+            raise ValueError(f"{value!r} is not a ws(s) URL")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _check_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _check_shards(self) -> Settings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("SHARD_IDS needs SHARD_COUNT")
+            bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if bad:
+                raise ValueError(f"shard ids {bad} are not below SHARD_COUNT={self.shard_count}")
+        return self
+
+    def token(self) -> str:
+        """The bot token, validated; raises :class:`ConfigError` when missing or malformed."""
+        if self.discord_token is None:
+            raise ConfigError(f"DISCORD_TOKEN is not set: {FIXES['discord_token']}.")
+        token = self.discord_token.get_secret_value()
+        if token.lower().startswith("bot "):
+            raise ConfigError(
+                "DISCORD_TOKEN starts with 'Bot ': put only the token itself in DISCORD_TOKEN."
+            )
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigError(
+                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts): "
+                f"{FIXES['discord_token']}."
+            )
+        return token
+
+    def application_id(self) -> int:
+        """The application id: configured, or read from the token's first part.
+
+        A bot token starts with the bot user's id in base64, and for every application created
+        since 2020 that id equals the application id.
+        """
+        if self.discord_application_id is not None:
+            return self.discord_application_id
+        if self.discord_token is None:
+            raise ConfigError(
+                "No application id: set DISCORD_APPLICATION_ID, or DISCORD_TOKEN to derive it."
+            )
+        first = self.token().split(".", 1)[0]
+        try:
+            return int(base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)).decode())
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise ConfigError(
+                "Cannot read the application id from DISCORD_TOKEN: "
+                f"{FIXES['discord_application_id']}."
+            ) from None
+
+    def check_database_path(self) -> None:
+        """Raise :class:`ConfigError` unless the database file can be created and written."""
+        path = self.database_path
+        parent = path.parent if str(path.parent) else Path(".")
+        if path.exists() and path.is_dir():
+            raise ConfigError(f"DATABASE_PATH {path} is a directory: {FIXES['database_path']}.")
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"DATABASE_PATH {path}: cannot create {parent} ({exc.strerror}): "
+                f"{FIXES['database_path']}."
+            ) from None
+        target = path if path.exists() else parent
+        if not os.access(target, os.W_OK):
+            raise ConfigError(f"DATABASE_PATH {path} is not writable: {FIXES['database_path']}.")
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Read settings; any problem becomes one :class:`ConfigError` line naming the fix."""
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    problem = str(error["msg"]).removeprefix("Value error, ")
+    if not field:
+        # Model-level checks (shard ids against shard count).
+        return f"{problem}: {FIXES['shard_ids']}."
+    value = error.get("input")
+    shown = f" (got {value!r})" if field != "discord_token" and isinstance(value, str) else ""
+    return f"{field.upper()}: {problem}{shown}: {FIXES.get(field, 'check .env.example')}."

@@ -1,0 +1,60 @@
+"""Groups: one row per Discord server the bot has been in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db.core import Database, Row, from_db, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    guild_id: int
+    name: str
+    timezone: str
+    channel_id: int | None
+    joined_at: datetime
+    left_at: datetime | None
+    welcomed_at: datetime | None
+
+
+def _group(row: Row) -> Group:
+    return Group(
+        guild_id=row["guild_id"],
+        name=row["name"],
+        timezone=row["timezone"],
+        channel_id=row["channel_id"],
+        joined_at=from_db(row["joined_at"]),
+        left_at=from_db(row["left_at"]) if row["left_at"] else None,
+        welcomed_at=from_db(row["welcomed_at"]) if row["welcomed_at"] else None,
+    )
+
+
+async def get(db: Database, guild_id: int) -> Group | None:
+    query = "SELECT * FROM guilds WHERE guild_id = ?"
+    row = await db.fetchone(query, (guild_id,))
+    return _group(row) if row else None
+
+
+async def upsert(conn: aiosqlite.Connection, guild_id: int, name: str, now: datetime) -> None:
+    """Record that the bot is in this server (again): a returning group keeps its settings."""
+    query = """
+        INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?)
+        ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL
+    """
+    await conn.execute(query, (guild_id, name, to_db(now)))
+
+
+async def mark_left(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> None:
+    query = "UPDATE guilds SET left_at = ? WHERE guild_id = ?"
+    await conn.execute(query, (to_db(now), guild_id))
+
+
+async def mark_welcomed(conn: aiosqlite.Connection, guild_id: int, now: datetime) -> bool:
+    """Claim the one welcome message for a server; False when it was already sent."""
+    query = "UPDATE guilds SET welcomed_at = ? WHERE guild_id = ? AND welcomed_at IS NULL"
+    cursor = await conn.execute(query, (to_db(now), guild_id))
+    return cursor.rowcount == 1

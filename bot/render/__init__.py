@@ -1,0 +1,1 @@
+"""Plain results -> what Discord shows (embeds, files, charts), always within Discord's limits."""

@@ -1,0 +1,45 @@
+"""Discord's size limits, named once, and helpers that keep output inside them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+MESSAGE_CHARS = 2_000
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4_096
+EMBED_FIELDS = 25
+EMBED_FIELD_NAME = 256
+EMBED_FIELD_VALUE = 1_024
+EMBED_FOOTER = 2_048
+EMBED_TOTAL = 6_000
+TEXT_INPUT = 4_000
+SELECT_OPTIONS = 25
+AUTOCOMPLETE_CHOICES = 25
+CHOICE_NAME = 100
+
+
+def clip(text: str, limit: int, marker: str = "…") -> str:
+    """``text`` cut to ``limit`` characters, with a marker when something was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(marker))] + marker
+
+
+def pack_lines(lines: Iterable[str], limit: int) -> list[str]:
+    """Join lines into as few chunks as possible, each at most ``limit`` characters.
+
+    A single line longer than the limit is clipped rather than split mid-word across pages.
+    """
+    chunks: list[str] = []
+    current = ""
+    for raw in lines:
+        line = clip(raw, limit)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return chunks

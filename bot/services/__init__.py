@@ -1,0 +1,1 @@
+"""Decisions, with no Discord types: plain values in, plain results out."""
