@@ -64,13 +64,21 @@ class Running:
             raise TimeoutError(f"the bot was not ready within {timeout:.0f}s")
 
 
-async def start(settings: Settings, clock: Clock, token: str) -> Running:
+async def start(
+    settings: Settings, clock: Clock, token: str, *, guild_ready_timeout: float = 2.0
+) -> Running:
     """Open the database, build the bot and start it in a task (returns at once)."""
     configure_endpoints(settings)
     db = await Database.connect(settings.database_path)
     try:
         scheduler = Scheduler(clock)
-        bot = NextInterviewBot(settings=settings, db=db, clock=clock, scheduler=scheduler)
+        bot = NextInterviewBot(
+            settings=settings,
+            db=db,
+            clock=clock,
+            scheduler=scheduler,
+            guild_ready_timeout=guild_ready_timeout,
+        )
         task = asyncio.create_task(_serve(bot, token), name="nextinterview-bot")
     except BaseException:
         await db.close()
@@ -100,10 +108,15 @@ async def stop(running: Running, timeout: float = SHUTDOWN_TIMEOUT) -> None:
 
 @contextlib.asynccontextmanager
 async def started(
-    settings: Settings, clock: Clock, token: str, *, ready_timeout: float = 30.0
+    settings: Settings,
+    clock: Clock,
+    token: str,
+    *,
+    ready_timeout: float = 30.0,
+    guild_ready_timeout: float = 2.0,
 ) -> AsyncIterator[Running]:
     """Start the bot, wait until it is ready, and always shut it down afterwards."""
-    running = await start(settings, clock, token)
+    running = await start(settings, clock, token, guild_ready_timeout=guild_ready_timeout)
     try:
         await running.wait_until_ready(ready_timeout)
         yield running

@@ -123,7 +123,13 @@ class NextInterviewBot(commands.AutoShardedBot):
     """The Discord side of the application. Resources are owned by the entry point."""
 
     def __init__(
-        self, *, settings: Settings, db: Database, clock: Clock, scheduler: Scheduler
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        clock: Clock,
+        scheduler: Scheduler,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         super().__init__(
             # Prefix commands are unused: every feature is a slash command, so guild message
@@ -141,6 +147,9 @@ class NextInterviewBot(commands.AutoShardedBot):
             shard_ids=settings.shard_ids,
             application_id=settings.discord_application_id,
             allowed_mentions=discord.AllowedMentions.none(),
+            # How long discord.py waits for more servers after READY before on_ready; local
+            # runs (demo, tests) with a handful of servers can use a much shorter wait.
+            guild_ready_timeout=guild_ready_timeout,
         )
         self.settings = settings
         self.db = db

@@ -145,12 +145,18 @@ class Scheduler:
                 self._spawn(job)
             if self._aps is not None and next_wake is not None and self._running:
                 self._aps.add_job(
-                    self._spawn,
+                    self._fire,
                     trigger=DateTrigger(run_date=max(next_wake, self.clock.now())),
-                    args=(job,),
+                    args=(job.name,),
                     id=job.name,
                     replace_existing=True,
                 )
+
+    async def _fire(self, name: str) -> None:
+        # A coroutine so APScheduler calls it on the event loop, not in its thread pool; the
+        # work itself runs in a task owned here, so shutting APScheduler down cannot cancel it.
+        if self._running:
+            self._spawn(self._jobs[name])
 
     async def _follow_manual_clock(self, clock: ManualClock) -> None:
         moved = clock.subscribe()
