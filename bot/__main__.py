@@ -124,6 +124,7 @@ async def _serve(settings: Settings, token: str) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
+    setup_logging("WARNING")
     return asyncio.run(run_demo(out=args.out))
 
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import pkgutil
+import time
 from typing import Any
 
 import discord
@@ -24,6 +25,14 @@ from bot.services import community
 
 log = logging.getLogger(__name__)
 
+PRESENCE_REFRESH = 600.0  # seconds between membership writes for the same person and server
+PRESENCE_CACHE_SIZE = 50_000
+
+# The bot never joins voice; without this discord.py warns at every start that the optional
+# voice libraries are missing, which reads like a problem to a self-hoster.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 
 def intents() -> discord.Intents:
     """The gateway events the product needs, and nothing privileged.
@@ -41,9 +50,22 @@ def intents() -> discord.Intents:
 class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
     """The last error net, and the place every slash command passes through first."""
 
+    def __init__(self, client: NextInterviewBot, **kwargs: Any) -> None:
+        super().__init__(client, **kwargs)
+        # (user, guild) pairs recorded recently: membership only needs noting once in a while,
+        # and skipping the write keeps every command off the database's write lock.
+        self._recently_seen: dict[tuple[int, int | None], float] = {}
+
     async def interaction_check(self, interaction: discord.Interaction[NextInterviewBot]) -> bool:
         bot = interaction.client
         guild = interaction.guild
+        key = (interaction.user.id, guild.id if guild else None)
+        now = time.monotonic()
+        if now - self._recently_seen.get(key, -PRESENCE_REFRESH) < PRESENCE_REFRESH:
+            return True
+        if len(self._recently_seen) > PRESENCE_CACHE_SIZE:
+            self._recently_seen.clear()
+        self._recently_seen[key] = now
         await community.record_presence(
             bot.db,
             bot.clock,

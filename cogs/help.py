@@ -17,10 +17,22 @@ if TYPE_CHECKING:
 class Help(commands.Cog):
     def __init__(self, bot: NextInterviewBot) -> None:
         self.bot = bot
+        # Built on first use, once every cog has registered its commands; the tree does not
+        # change while the bot runs.
+        self._pages: list[discord.Embed] | None = None
 
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """See every Next Interview command and what it does."""
+        if self._pages is None:
+            self._pages = self.build_pages()
+        pages = self._pages
+        # Several pages only when the command list outgrows one message's 6,000 characters.
+        await interaction.response.send_message(embed=pages[0], ephemeral=True)
+        for page in pages[1:]:
+            await interaction.followup.send(embed=page, ephemeral=True)
+
+    def build_pages(self) -> list[discord.Embed]:
         entries = [
             CommandEntry(
                 path=command.qualified_name,
@@ -30,11 +42,7 @@ class Help(commands.Cog):
             for command in self.bot.tree.walk_commands()
             if isinstance(command, app_commands.Command)
         ]
-        pages = help_embeds(entries)
-        # Several pages only when the command list outgrows one message's 6,000 characters.
-        await interaction.response.send_message(embed=pages[0], ephemeral=True)
-        for page in pages[1:]:
-            await interaction.followup.send(embed=page, ephemeral=True)
+        return help_embeds(entries)
 
 
 async def setup(bot: NextInterviewBot) -> None:

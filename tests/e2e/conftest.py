@@ -1,0 +1,68 @@
+"""End-to-end fixtures: the real bot, the local Discord emulator and a SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import Running
+from bot.clock import ManualClock
+from bot.emulator import Emulator, Guild, Person
+from bot.local import local_bot, make_token
+
+START = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # a Monday morning
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[Emulator]:
+    emu = Emulator(token=make_token())
+    await emu.start()
+    try:
+        yield emu
+    finally:
+        await emu.stop()
+    assert not emu.errors, f"the bot sent requests Discord would refuse: {emu.errors}"
+
+
+@pytest.fixture
+def guild(emulator: Emulator) -> Guild:
+    return emulator.add_guild("Job Club", channels=("general", "wins"))
+
+
+@pytest.fixture
+def alice(emulator: Emulator, guild: Guild) -> Person:
+    return emulator.add_person("alice", guilds=[guild])
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "nextinterview.db"
+
+
+BotFactory = Callable[..., AbstractAsyncContextManager[Running]]
+
+
+@pytest.fixture
+def run_bot(emulator: Emulator, db_path: Path, clock: ManualClock) -> BotFactory:
+    """``async with run_bot() as running:`` starts the real bot; call again to restart."""
+
+    def factory(**overrides: Any) -> AbstractAsyncContextManager[Running]:
+        return local_bot(emulator, db_path, clock, **overrides)
+
+    return factory
+
+
+@pytest.fixture
+async def bot(run_bot: BotFactory) -> AsyncIterator[Running]:
+    async with run_bot() as running:
+        yield running

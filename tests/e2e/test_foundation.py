@@ -1,0 +1,149 @@
+"""The bot reaches ready on the emulator, syncs, answers /help, restarts and shuts down."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.app import Running
+from bot.emulator import Emulator, Guild, Person
+from tests.e2e.conftest import BotFactory
+
+
+async def test_ready_sync_and_help(
+    emulator: Emulator, bot: Running, alice: Person, guild: Guild
+) -> None:
+    names = {c["name"] for c in emulator.commands()}
+    assert "help" in names
+    reply = await alice.slash("help", guild=guild)
+    message = reply.message
+    assert message.ephemeral
+    embed = message.embeds[0]
+    assert "commands" in embed["title"]
+    listed = " ".join(f["value"] for f in embed["fields"])
+    for command in bot.bot.tree.walk_commands():
+        if not hasattr(command, "walk_commands"):
+            assert f"/{command.qualified_name}" in listed
+
+
+async def test_help_works_in_dm(bot: Running, alice: Person) -> None:
+    reply = await alice.slash("help", guild=None)
+    assert reply.message.embeds
+
+
+async def test_lean_gateway_use(emulator: Emulator, bot: Running) -> None:
+    privileged = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
+    assert emulator.identified_intents
+    assert all(intents & privileged == 0 for intents in emulator.identified_intents)
+    assert bot.bot._connection.max_messages is None
+    assert not bot.bot._connection.member_cache_flags.value
+
+
+async def test_restart_keeps_data_and_skips_unchanged_sync(
+    emulator: Emulator, run_bot: BotFactory, alice: Person, guild: Guild, db_path: Path
+) -> None:
+    async with run_bot() as first:
+        await alice.slash("help", guild=guild)
+        members = await first.db.fetchval("SELECT count(*) FROM members")
+        assert members == 1
+    syncs = emulator.sync_calls
+    assert syncs == 1
+    async with run_bot() as second:
+        assert emulator.sync_calls == syncs, "an unchanged command tree was synced again"
+        assert await second.db.fetchval("SELECT count(*) FROM members") == 1
+        reply = await alice.slash("help", guild=guild)
+        assert reply.message.embeds
+
+
+async def test_dev_guild_sync_goes_to_that_guild(
+    emulator: Emulator, run_bot: BotFactory, guild: Guild, alice: Person
+) -> None:
+    async with run_bot(dev_guild_id=guild.id):
+        assert {c["name"] for c in emulator.commands(guild=guild)} >= {"help"}
+        assert emulator.commands() == []
+        reply = await alice.slash("help", guild=guild)
+        assert reply.message.embeds
+
+
+async def test_survives_gateway_reconnect(
+    emulator: Emulator, bot: Running, alice: Person, guild: Guild
+) -> None:
+    await emulator.disconnect(resume=True)
+    reply = await alice.slash("help", guild=guild)
+    assert reply.message.embeds
+    await emulator.disconnect(resume=False)
+    reply = await alice.slash("help", guild=guild)
+    assert reply.message.embeds
+
+
+async def test_token_never_logged(
+    emulator: Emulator, run_bot: BotFactory, alice: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with run_bot(log_level="DEBUG"):
+        await alice.slash("help")
+    assert caplog.records
+    assert emulator.token not in caplog.text
+
+
+async def test_unexpected_error_gets_incident_id(
+    bot: Running, alice: Person, guild: Guild, caplog: pytest.LogCaptureFixture
+) -> None:
+    from discord import app_commands
+
+    async def broken(interaction: object) -> None:
+        raise RuntimeError("kaboom")
+
+    command = app_commands.Command(name="help", description="broken on purpose", callback=broken)
+    bot.bot.tree.remove_command("help")
+    bot.bot.tree.add_command(command)
+    reply = await alice.slash("help", guild=guild)
+    assert reply.message.ephemeral
+    assert "incident id" in reply.message.content
+    incident = reply.message.content.split("`")[1]
+    assert f"Incident {incident}" in caplog.text
+    assert "kaboom" in caplog.text
+
+
+async def test_process_stops_gracefully_on_sigterm(emulator: Emulator, tmp_path: Path) -> None:
+    """A real `nextinterview run` process: ready, /help, SIGTERM, exit 0 within 10 s."""
+    guild = emulator.add_guild("Process Club")
+    bob = emulator.add_person("bob", guilds=[guild])
+    env = {
+        **os.environ,
+        "DISCORD_TOKEN": emulator.token,
+        "DISCORD_API_BASE": emulator.api_base,
+        "DISCORD_GATEWAY_URL": emulator.gateway_url,
+        "DATABASE_PATH": str(tmp_path / "proc.db"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--env-file",
+        str(tmp_path / "none.env"),
+        "run",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await emulator.wait_until_ready(timeout=30)
+        reply = await bob.slash("help", guild=guild)
+        assert reply.message.embeds
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(process.wait(), timeout=10)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    stderr = (await process.stderr.read()).decode() if process.stderr else ""
+    assert code == 0, stderr
+    assert "Shutting down" in stderr
+    assert emulator.token not in stderr
