@@ -20,13 +20,23 @@ from bot.db import Database
 from bot.db import meta as meta_db
 from bot.errors import UserError
 from bot.interactions import new_incident_id, safe_send_private
+from bot.pacing import Pacer
 from bot.scheduler import Scheduler
-from bot.services import community
+from bot.services import community, profile
 
 log = logging.getLogger(__name__)
 
+REMINDER_JOB = "followup-reminders"
+DM_CLOSED_NOTICE = (
+    "I tried to send you your follow-up reminders by DM, but your DMs are closed to me. "
+    "To get them: right-click the server icon > Privacy Settings > allow Direct Messages. "
+    "I'll try again with your next reminder; `/me reminders off` stops them."
+)
 PRESENCE_REFRESH = 600.0  # seconds between membership writes for the same person and server
 PRESENCE_CACHE_SIZE = 50_000
+# Discord allows 50 requests/s per bot; background fan-outs keep to 40 so replies to members
+# always have room.
+BACKGROUND_RATE = 40.0
 
 # The bot never joins voice; without this discord.py warns at every start that the optional
 # voice libraries are missing, which reads like a problem to a self-hoster.
@@ -177,6 +187,8 @@ class NextInterviewBot(commands.AutoShardedBot):
         self.db = db
         self.clock = clock
         self.scheduler = scheduler
+        # Background sends (reminders, weekly posts) share one pace below the global limit.
+        self.pacer = Pacer(rate=BACKGROUND_RATE, burst=10)
 
     async def setup_hook(self) -> None:
         await self.db.migrate()
@@ -214,6 +226,17 @@ class NextInterviewBot(commands.AutoShardedBot):
         await meta_db.put(self.db, key, digest)
         log.info("Synced %d application commands (%s)", len(synced), target)
         return True
+
+    def poke_reminders(self) -> None:
+        """Follow-ups changed: let the reminder job re-plan its next wake-up now."""
+        self.scheduler.poke(REMINDER_JOB)
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[NextInterviewBot], command: Any
+    ) -> None:
+        # Told after the reply, so the check never slows a command down.
+        if await profile.take_dm_closed_notice(self.db, interaction.user.id):
+            await safe_send_private(interaction, DM_CLOSED_NOTICE)
 
     async def on_ready(self) -> None:
         # Only a log line: on_ready fires again after reconnects, so no work may start here.

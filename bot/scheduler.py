@@ -64,8 +64,8 @@ class Scheduler:
 
     def poke(self, name: str) -> None:
         """Run a job now, e.g. after a setting changed what it should do next."""
-        job = self._jobs[name]
-        if self._running:
+        job = self._jobs.get(name)
+        if job is not None and self._running:
             self._spawn(job)
 
     async def start(self) -> None:

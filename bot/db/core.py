@@ -39,6 +39,13 @@ class DatabaseError(Exception):
     """A database problem a person can act on (message names the fix)."""
 
 
+def inserted_id(cursor: aiosqlite.Cursor) -> int:
+    """The rowid an INSERT just created."""
+    if cursor.lastrowid is None:
+        raise DatabaseError("an INSERT reported no row id")
+    return cursor.lastrowid
+
+
 def to_db(moment: datetime) -> str:
     """A UTC timestamp in one fixed, sortable text form."""
     if moment.tzinfo is None:
@@ -241,4 +248,13 @@ def _backup_sync(source: Path, destination: Path) -> None:
     partial.replace(destination)
 
 
-__all__ = ["Database", "DatabaseError", "MigrationError", "Row", "backup_file", "from_db", "to_db"]
+__all__ = [
+    "Database",
+    "DatabaseError",
+    "MigrationError",
+    "Row",
+    "backup_file",
+    "from_db",
+    "inserted_id",
+    "to_db",
+]

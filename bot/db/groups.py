@@ -19,6 +19,7 @@ class Group:
     joined_at: datetime
     left_at: datetime | None
     welcomed_at: datetime | None
+    announce_wins: bool
 
 
 def _group(row: Row) -> Group:
@@ -30,6 +31,7 @@ def _group(row: Row) -> Group:
         joined_at=from_db(row["joined_at"]),
         left_at=from_db(row["left_at"]) if row["left_at"] else None,
         welcomed_at=from_db(row["welcomed_at"]) if row["welcomed_at"] else None,
+        announce_wins=bool(row["announce_wins"]),
     )
 
 
@@ -58,3 +60,9 @@ async def mark_welcomed(conn: aiosqlite.Connection, guild_id: int, now: datetime
     query = "UPDATE guilds SET welcomed_at = ? WHERE guild_id = ? AND welcomed_at IS NULL"
     cursor = await conn.execute(query, (to_db(now), guild_id))
     return cursor.rowcount == 1
+
+
+async def points(db: Database, guild_id: int) -> dict[str, int]:
+    """The group's own points per win kind (kinds left at the default are absent)."""
+    query = "SELECT kind, points FROM group_points WHERE guild_id = ?"
+    return {row["kind"]: row["points"] for row in await db.fetchall(query, (guild_id,))}

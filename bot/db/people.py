@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.db.core import Database, to_db
+from bot.db.core import Database, Row, to_db
 
 
 async def ensure_user(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
@@ -30,3 +30,45 @@ async def touch_member(
 async def member_count(db: Database, guild_id: int) -> int:
     query = "SELECT count(*) FROM members WHERE guild_id = ?"
     return int(await db.fetchval(query, (guild_id,)))
+
+
+async def get_user(db: Database, user_id: int) -> Row | None:
+    query = "SELECT * FROM users WHERE user_id = ?"
+    return await db.fetchone(query, (user_id,))
+
+
+async def set_timezone(conn: aiosqlite.Connection, user_id: int, zone: str) -> None:
+    query = "UPDATE users SET timezone = ? WHERE user_id = ?"
+    await conn.execute(query, (zone, user_id))
+
+
+async def set_goal(conn: aiosqlite.Connection, user_id: int, goal: int) -> None:
+    query = "UPDATE users SET weekly_goal = ? WHERE user_id = ?"
+    await conn.execute(query, (goal, user_id))
+
+
+async def set_reminders(
+    conn: aiosqlite.Connection, user_id: int, enabled: bool, hour: int | None
+) -> None:
+    query = """
+        UPDATE users SET reminders = ?, reminder_hour = coalesce(?, reminder_hour)
+        WHERE user_id = ?
+    """
+    await conn.execute(query, (int(enabled), hour, user_id))
+
+
+async def mark_dm_closed(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
+    query = "UPDATE users SET dm_closed_at = ? WHERE user_id = ? AND dm_closed_at IS NULL"
+    await conn.execute(query, (to_db(now), user_id))
+
+
+async def clear_dm_closed(conn: aiosqlite.Connection, user_id: int) -> bool:
+    """Forget a recorded closed DM; True if there was one (the member should be told)."""
+    query = "UPDATE users SET dm_closed_at = NULL WHERE user_id = ? AND dm_closed_at IS NOT NULL"
+    cursor = await conn.execute(query, (user_id,))
+    return cursor.rowcount == 1
+
+
+async def guilds_of(db: Database, user_id: int) -> list[int]:
+    query = "SELECT guild_id FROM members WHERE user_id = ?"
+    return [row[0] for row in await db.fetchall(query, (user_id,))]

@@ -1,0 +1,54 @@
+"""The exactly-once ledger for anything the bot sends on its own (reminders, posts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db.core import Database, Row, to_db
+
+
+async def claim(
+    conn: aiosqlite.Connection,
+    kind: str,
+    target_id: int,
+    period: str,
+    now: datetime,
+    *,
+    user_id: int | None = None,
+) -> int | None:
+    """Claim one delivery; None if it was claimed before (sent, failed or in flight)."""
+    query = """
+        INSERT INTO deliveries (kind, target_id, period, user_id, claimed_at)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (kind, target_id, period) DO NOTHING
+    """
+    cursor = await conn.execute(query, (kind, target_id, period, user_id, to_db(now)))
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+async def finish(
+    db: Database,
+    delivery_id: int,
+    status: str,
+    now: datetime,
+    *,
+    message_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    query = """
+        UPDATE deliveries SET status = ?, finished_at = ?, message_id = ?, detail = ?
+        WHERE delivery_id = ?
+    """
+    await db.execute(query, (status, to_db(now), message_id, detail, delivery_id))
+
+
+async def get(db: Database, kind: str, target_id: int, period: str) -> Row | None:
+    query = "SELECT * FROM deliveries WHERE kind = ? AND target_id = ? AND period = ?"
+    return await db.fetchone(query, (kind, target_id, period))
+
+
+async def count(db: Database, kind: str) -> int:
+    query = "SELECT count(*) FROM deliveries WHERE kind = ?"
+    return int(await db.fetchval(query, (kind,)))

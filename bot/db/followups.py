@@ -1,0 +1,96 @@
+"""Follow-ups: who to get back to, and when."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.db.core import Database, Row, to_db
+
+OPEN = ("pending", "snoozed")
+
+
+async def insert(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    person: str,
+    reason: str,
+    due_on: date,
+    opportunity_id: int | None,
+    source_win_id: int | None,
+    now: datetime,
+) -> int | None:
+    """Create a follow-up; None when this suggestion of this win was already accepted."""
+    query = """
+        INSERT INTO follow_ups (user_id, person, reason, due_on, opportunity_id, source_win_id,
+                                created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (source_win_id, reason) DO NOTHING
+    """
+    stamp = to_db(now)
+    cursor = await conn.execute(
+        query,
+        (user_id, person, reason, due_on.isoformat(), opportunity_id, source_win_id, stamp, stamp),
+    )
+    return cursor.lastrowid if cursor.rowcount == 1 else None
+
+
+async def get(db: Database, user_id: int, follow_up_id: int) -> Row | None:
+    query = "SELECT * FROM follow_ups WHERE follow_up_id = ? AND user_id = ?"
+    return await db.fetchone(query, (follow_up_id, user_id))
+
+
+async def set_status(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    follow_up_id: int,
+    status: str,
+    now: datetime,
+    *,
+    due_on: date | None = None,
+) -> bool:
+    """Change an open follow-up's status (and due date for a snooze); False if not open."""
+    query = """
+        UPDATE follow_ups SET status = ?, due_on = coalesce(?, due_on), updated_at = ?
+        WHERE follow_up_id = ? AND user_id = ? AND status IN ('pending', 'snoozed')
+    """
+    cursor = await conn.execute(
+        query,
+        (status, due_on.isoformat() if due_on else None, to_db(now), follow_up_id, user_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def open_for_user(db: Database, user_id: int, until: date | None = None) -> list[Row]:
+    """Open follow-ups, soonest first; with ``until``, only those due by then."""
+    query = """
+        SELECT * FROM follow_ups
+        WHERE user_id = ? AND status IN ('pending', 'snoozed') AND due_on <= coalesce(?, '9999')
+        ORDER BY due_on, follow_up_id
+    """
+    return await db.fetchall(query, (user_id, until.isoformat() if until else None))
+
+
+async def users_with_open_due_by(db: Database, latest: date) -> list[Row]:
+    """People with an open follow-up due on or before ``latest`` who want reminders."""
+    query = """
+        SELECT u.user_id, u.timezone, u.reminder_hour, min(f.due_on) AS first_due
+        FROM follow_ups AS f
+        JOIN users AS u ON u.user_id = f.user_id
+        WHERE f.status IN ('pending', 'snoozed') AND f.due_on <= ?
+          AND u.reminders = 1 AND u.dm_closed_at IS NULL
+        GROUP BY u.user_id
+    """
+    return await db.fetchall(query, (latest.isoformat(),))
+
+
+async def next_due_after(db: Database, after: date) -> str | None:
+    """The earliest open due date after ``after`` among people who want reminders."""
+    query = """
+        SELECT min(f.due_on) FROM follow_ups AS f JOIN users AS u ON u.user_id = f.user_id
+        WHERE f.status IN ('pending', 'snoozed') AND f.due_on > ?
+          AND u.reminders = 1 AND u.dm_closed_at IS NULL
+    """
+    return await db.fetchval(query, (after.isoformat(),))

@@ -1,0 +1,130 @@
+"""Opportunities and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db.core import Database, Row, inserted_id, to_db
+
+
+async def insert(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    company: str,
+    role: str | None,
+    stage: str,
+    next_step: str | None,
+    now: datetime,
+) -> int:
+    query = """
+        INSERT INTO opportunities (user_id, company, role, stage, next_step, last_contact_at,
+                                   created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    """
+    stamp = to_db(now)
+    contact = stamp if stage != "lead" else None
+    cursor = await conn.execute(
+        query, (user_id, company, role, stage, next_step, contact, stamp, stamp)
+    )
+    opportunity_id = inserted_id(cursor)
+    await add_event(conn, opportunity_id, user_id, now, "created", stage=stage)
+    return opportunity_id
+
+
+async def add_event(
+    conn: aiosqlite.Connection,
+    opportunity_id: int,
+    user_id: int,
+    now: datetime,
+    action: str,
+    *,
+    stage: str | None = None,
+    outcome: str | None = None,
+) -> None:
+    query = """
+        INSERT INTO opportunity_events (opportunity_id, user_id, at, action, stage, outcome)
+        VALUES (?, ?, ?, ?, ?, ?)
+    """
+    await conn.execute(query, (opportunity_id, user_id, to_db(now), action, stage, outcome))
+
+
+async def get(db: Database, user_id: int, opportunity_id: int) -> Row | None:
+    query = "SELECT * FROM opportunities WHERE opportunity_id = ? AND user_id = ?"
+    return await db.fetchone(query, (opportunity_id, user_id))
+
+
+async def set_stage(
+    conn: aiosqlite.Connection, user_id: int, opportunity_id: int, stage: str, now: datetime
+) -> None:
+    query = """
+        UPDATE opportunities SET stage = ?, updated_at = ?, last_contact_at = ?
+        WHERE opportunity_id = ? AND user_id = ?
+    """
+    stamp = to_db(now)
+    await conn.execute(query, (stage, stamp, stamp, opportunity_id, user_id))
+    await add_event(conn, opportunity_id, user_id, now, "moved", stage=stage)
+
+
+async def close(
+    conn: aiosqlite.Connection, user_id: int, opportunity_id: int, outcome: str, now: datetime
+) -> None:
+    query = """
+        UPDATE opportunities SET outcome = ?, closed_at = ?, updated_at = ?
+        WHERE opportunity_id = ? AND user_id = ?
+    """
+    stamp = to_db(now)
+    await conn.execute(query, (outcome, stamp, stamp, opportunity_id, user_id))
+    await add_event(conn, opportunity_id, user_id, now, "closed", outcome=outcome)
+
+
+async def touch_contact(
+    conn: aiosqlite.Connection, user_id: int, opportunity_id: int, when: datetime
+) -> None:
+    """A win or a done follow-up on this opportunity counts as contact."""
+    query = """
+        UPDATE opportunities SET last_contact_at = max(coalesce(last_contact_at, ''), ?)
+        WHERE opportunity_id = ? AND user_id = ?
+    """
+    await conn.execute(query, (to_db(when), opportunity_id, user_id))
+    await add_event(conn, opportunity_id, user_id, when, "contact")
+
+
+async def open_for_user(db: Database, user_id: int) -> list[Row]:
+    query = """
+        SELECT o.*, (
+            SELECT min(f.due_on) FROM follow_ups AS f
+            WHERE f.opportunity_id = o.opportunity_id AND f.status IN ('pending', 'snoozed')
+        ) AS next_follow_up
+        FROM opportunities AS o
+        WHERE o.user_id = ? AND o.closed_at IS NULL
+        ORDER BY o.updated_at DESC
+    """
+    return await db.fetchall(query, (user_id,))
+
+
+async def search_open(db: Database, user_id: int, text: str, limit: int = 25) -> list[Row]:
+    query = """
+        SELECT opportunity_id, company, role, stage FROM opportunities
+        WHERE user_id = ? AND closed_at IS NULL
+          AND (company LIKE '%' || ? || '%' ESCAPE '\\' OR role LIKE '%' || ? || '%' ESCAPE '\\')
+        ORDER BY updated_at DESC
+        LIMIT ?
+    """
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return await db.fetchall(query, (user_id, escaped, escaped, limit))
+
+
+async def in_the_works(db: Database, user_id: int) -> int:
+    query = """
+        SELECT count(*) FROM opportunities
+        WHERE user_id = ? AND closed_at IS NULL AND stage != 'lead'
+    """
+    return int(await db.fetchval(query, (user_id,)))
+
+
+async def history(db: Database, opportunity_id: int) -> list[Row]:
+    query = "SELECT * FROM opportunity_events WHERE opportunity_id = ? ORDER BY event_id"
+    return await db.fetchall(query, (opportunity_id,))

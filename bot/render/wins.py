@@ -1,0 +1,171 @@
+"""Wins, follow-ups, pipeline and stats as embeds (private replies and DMs)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import discord
+
+from bot.render.help import BRAND_COLOUR
+from bot.render.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, clip, pack_lines
+from bot.services.followups import FollowUp, FollowUpList
+from bot.services.kinds import KIND_LABELS, WinKind
+from bot.services.pipeline import PipelineView
+from bot.services.stats import MemberStats
+from bot.services.wins import WinLogged
+
+SUCCESS = discord.Colour.green()
+
+
+def day(value: date) -> str:
+    return f"{value:%a %d %b}"
+
+
+def goal_line(count: int, goal: int) -> str:
+    if goal <= 0:
+        return f"{count} this week."
+    if count >= goal:
+        return f"{count} this week: goal of {goal} reached. Keep the conversations coming."
+    return f"{count} of your {goal} this week."
+
+
+def win_logged(result: WinLogged) -> discord.Embed:
+    label = KIND_LABELS[result.kind]
+    embed = discord.Embed(
+        title=f"Logged: {label} with {clip(result.who, 150)}",
+        colour=SUCCESS,
+        description=(
+            f"+{result.points} point{'s' if result.points != 1 else ''} · "
+            f"{day(result.happened_on)}\n{goal_line(result.week_count, result.goal)}"
+        ),
+    )
+    if result.follow_up_on:
+        embed.add_field(name="Follow-up set", value=f"{day(result.follow_up_on)}", inline=False)
+    if result.suggestions:
+        lines = [f"• {s.reason}: {day(s.due_on)}" for s in result.suggestions]
+        embed.add_field(
+            name="Next steps (don't wait to hear back)",
+            value="\n".join(lines) + "\nAdd them as follow-up reminders with the buttons below.",
+            inline=False,
+        )
+    if result.suggest_exercise:
+        embed.add_field(
+            name="An offer: congratulations!",
+            value="Before you answer, work through it: `/exercise start name:offer`.",
+            inline=False,
+        )
+    return embed
+
+
+def wins_page(rows: list[dict[str, object]], period: str, page: int, pages: int) -> discord.Embed:
+    lines = []
+    for row in rows:
+        kind = WinKind(str(row["kind"]))
+        lines.append(
+            f"`#{row['win_id']}` {row['happened_on']} · **{KIND_LABELS[kind]}** with "
+            f"{clip(str(row['who']), 80)}"
+        )
+    title = {"week": "this week", "month": "this month"}.get(period, "all time")
+    embed = discord.Embed(
+        title=f"Your wins, {title}",
+        colour=BRAND_COLOUR,
+        description="\n".join(lines) if lines else "No wins in this period yet.",
+    )
+    if pages > 1:
+        embed.set_footer(text=f"Page {page + 1} of {pages}")
+    return embed
+
+
+def follow_up_line(item: FollowUp, today: date) -> str:
+    when = "today" if item.due_on == today else day(item.due_on)
+    return f"**{clip(item.reason, 80)}** · {clip(item.person, 80)} · {when}"
+
+
+def follow_ups(
+    listing: FollowUpList, page_items: list[FollowUp], page: int, pages: int
+) -> discord.Embed:
+    embed = discord.Embed(title="Your follow-ups", colour=BRAND_COLOUR)
+    if not listing.all:
+        embed.description = (
+            "Nothing to follow up on. After your next conversation, log it with `/win` and "
+            "add the follow-ups it suggests."
+        )
+        return embed
+    embed.description = (
+        f"{len(listing.overdue)} overdue · {len(listing.due_today)} today · "
+        f"{len(listing.upcoming)} upcoming. Following up is how you learn where things stand."
+    )
+    for index, item in enumerate(page_items, start=1):
+        tag = (
+            "Overdue"
+            if item.due_on < listing.today
+            else ("Today" if item.due_on == listing.today else "Upcoming")
+        )
+        embed.add_field(
+            name=f"{index}. {tag}", value=follow_up_line(item, listing.today), inline=False
+        )
+    if pages > 1:
+        embed.set_footer(text=f"Page {page + 1} of {pages}")
+    return embed
+
+
+def reminder(items: list[FollowUp], today: date) -> discord.Embed:
+    lines = [f"{i}. {follow_up_line(item, today)}" for i, item in enumerate(items, start=1)]
+    text = pack_lines(lines, EMBED_DESCRIPTION - 200)
+    more = "" if len(text) <= 1 else "\n…and more: see `/followups`."
+    return discord.Embed(
+        title="Today's follow-ups",
+        colour=BRAND_COLOUR,
+        description=(text[0] if text else "")
+        + more
+        + "\n\nA short note asking where things stand keeps you in the conversation.",
+    )
+
+
+def pipeline(view: PipelineView) -> discord.Embed:
+    embed = discord.Embed(
+        title="Your pipeline",
+        colour=BRAND_COLOUR,
+        description=f"**{view.in_the_works}** in the works (aim for 6-10).",
+    )
+    for stage, items in view.by_stage.items():
+        if not items:
+            continue
+        lines = []
+        for item in items:
+            contact = day(item.last_contact.date()) if item.last_contact else "no contact yet"
+            follow = day(item.next_follow_up) if item.next_follow_up else "none set"
+            lines.append(
+                f"**{clip(item.title, 120)}** · last contact {contact} · follow-up {follow}"
+                + (f"\n  next: {clip(item.next_step, 150)}" if item.next_step else "")
+            )
+        for index, chunk in enumerate(pack_lines(lines, EMBED_FIELD_VALUE)):
+            name = f"{stage.value.title()} ({len(items)})" + (" cont." if index else "")
+            if len(embed.fields) < 24:
+                embed.add_field(name=name, value=chunk, inline=False)
+    if view.nudges:
+        embed.add_field(
+            name="What would help",
+            value=clip("\n".join(view.nudges), EMBED_FIELD_VALUE),
+            inline=False,
+        )
+    return embed
+
+
+def stats(result: MemberStats) -> discord.Embed:
+    embed = discord.Embed(
+        title="Your next-interview stats",
+        colour=BRAND_COLOUR,
+        description=goal_line(result.this_week, result.goal),
+    )
+    embed.add_field(
+        name="Streak",
+        value=f"{result.streak} week{'s' if result.streak != 1 else ''} in a row with a win",
+    )
+    embed.add_field(name="In the works", value=f"{result.in_the_works} (aim for 6-10)")
+    totals = "\n".join(
+        f"{KIND_LABELS[kind]}: {count}" for kind, count in result.totals.items() if count
+    )
+    embed.add_field(name="All time", value=totals or "No wins yet", inline=False)
+    embed.set_image(url="attachment://wins-per-week.png")
+    return embed

@@ -1,0 +1,216 @@
+"""Follow-ups: following up beats waiting. Done, snooze, drop, and the daily reminder DM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.db import deliveries as deliveries_db
+from bot.db import followups as followups_db
+from bot.db import people as people_db
+from bot.db import pipeline as pipeline_db
+from bot.db import wins as wins_db
+from bot.db.core import Row
+from bot.errors import InvalidInput, NotFound
+from bot.services import profile as profile_service
+from bot.services.kinds import FollowUpStatus, WinKind
+
+SNOOZE_DAYS = {"1d": 1, "3d": 3, "1w": 7}
+REMINDER_KIND = "followup-dm"
+# A reminder missed while the bot was down still goes out the same local day.
+REMINDER_GRACE = timedelta(hours=12)
+# Settings changes poke the job; this is only a backstop against a missed poke.
+SAFETY_WAKE = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    follow_up_id: int
+    person: str
+    reason: str
+    due_on: date
+    status: FollowUpStatus
+    opportunity_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpList:
+    today: date
+    overdue: list[FollowUp]
+    due_today: list[FollowUp]
+    upcoming: list[FollowUp]
+
+    @property
+    def all(self) -> list[FollowUp]:
+        return [*self.overdue, *self.due_today, *self.upcoming]
+
+
+def _follow_up(row: Row) -> FollowUp:
+    return FollowUp(
+        follow_up_id=row["follow_up_id"],
+        person=row["person"],
+        reason=row["reason"],
+        due_on=date.fromisoformat(row["due_on"]),
+        status=FollowUpStatus(row["status"]),
+        opportunity_id=row["opportunity_id"],
+    )
+
+
+async def listing(db: Database, clock: Clock, *, user_id: int) -> FollowUpList:
+    profile = await profile_service.load(db, clock, user_id)
+    today = profile.today(clock.now())
+    items = [_follow_up(r) for r in await followups_db.open_for_user(db, user_id)]
+    return FollowUpList(
+        today=today,
+        overdue=[f for f in items if f.due_on < today],
+        due_today=[f for f in items if f.due_on == today],
+        upcoming=[f for f in items if f.due_on > today],
+    )
+
+
+async def mark_done(db: Database, clock: Clock, *, user_id: int, follow_up_id: int) -> FollowUp:
+    """Done logs a ``follow-up`` win: following up is itself a step towards the next talk."""
+    item = await _open_item(db, user_id, follow_up_id)
+    now = clock.now()
+    profile = await profile_service.load(db, clock, user_id)
+    async with db.transaction() as conn:
+        if not await followups_db.set_status(conn, user_id, follow_up_id, "done", now):
+            raise NotFound("That follow-up was already dealt with.")
+        await wins_db.insert(
+            conn,
+            user_id=user_id,
+            kind=WinKind.FOLLOW_UP.value,
+            who=item.person,
+            note=None,
+            share_who=False,
+            happened_on=profile.today(now),
+            happened_at=now,
+            opportunity_id=item.opportunity_id,
+            now=now,
+        )
+        if item.opportunity_id is not None:
+            await pipeline_db.touch_contact(conn, user_id, item.opportunity_id, now)
+    return item
+
+
+async def snooze(db: Database, clock: Clock, *, user_id: int, follow_up_id: int, span: str) -> date:
+    if span not in SNOOZE_DAYS:
+        raise InvalidInput("Snooze for 1d, 3d or 1w.")
+    await _open_item(db, user_id, follow_up_id)
+    profile = await profile_service.load(db, clock, user_id)
+    new_due = profile.today(clock.now()) + timedelta(days=SNOOZE_DAYS[span])
+    async with db.transaction() as conn:
+        if not await followups_db.set_status(
+            conn, user_id, follow_up_id, "snoozed", clock.now(), due_on=new_due
+        ):
+            raise NotFound("That follow-up was already dealt with.")
+    return new_due
+
+
+async def drop(db: Database, clock: Clock, *, user_id: int, follow_up_id: int) -> FollowUp:
+    item = await _open_item(db, user_id, follow_up_id)
+    async with db.transaction() as conn:
+        if not await followups_db.set_status(conn, user_id, follow_up_id, "dropped", clock.now()):
+            raise NotFound("That follow-up was already dealt with.")
+    return item
+
+
+async def _open_item(db: Database, user_id: int, follow_up_id: int) -> FollowUp:
+    row = await followups_db.get(db, user_id, follow_up_id)
+    if row is None:
+        raise NotFound("I can't find that follow-up.")
+    item = _follow_up(row)
+    if item.status not in (FollowUpStatus.PENDING, FollowUpStatus.SNOOZED):
+        raise NotFound(f"That follow-up is already {item.status.value}.")
+    return item
+
+
+# -- the daily reminder ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One member's batch for one local day, already claimed in the delivery ledger."""
+
+    delivery_id: int
+    user_id: int
+    day: date
+    items: list[FollowUp]
+
+
+def reminder_instant(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    """The UTC instant of ``hour``:00 local time on ``day`` (a DST gap moves it forward)."""
+    local = datetime.combine(day, time(hour), tzinfo=zone)
+    # Round-tripping through UTC normalises a non-existent local time (spring gap).
+    return local.astimezone(UTC)
+
+
+async def claim_due_reminders(
+    db: Database, now: datetime, default_zone: str = "UTC"
+) -> tuple[list[Reminder], datetime | None]:
+    """Claim every reminder due at ``now``, and say when the next one falls due.
+
+    A member's reminder for a local day is due from their reminder hour that day until
+    :data:`REMINDER_GRACE` later; it is claimed in ``deliveries`` before anything is sent, so
+    it goes out once however often this runs. Past the grace window it is skipped (the next
+    day's batch includes the overdue items anyway).
+    """
+    # Local "today" anywhere on Earth is at most tomorrow in UTC terms.
+    horizon = (now + timedelta(days=1)).date()
+    claimed: list[Reminder] = []
+    wakes: list[datetime] = [now + SAFETY_WAKE]
+    for row in await followups_db.users_with_open_due_by(db, horizon):
+        zone = ZoneInfo(row["timezone"] or default_zone)
+        hour = row["reminder_hour"]
+        today = now.astimezone(zone).date()
+        first_due = date.fromisoformat(row["first_due"])
+        if first_due > today:
+            wakes.append(reminder_instant(first_due, hour, zone))
+            continue
+        at = reminder_instant(today, hour, zone)
+        if now < at:
+            wakes.append(at)
+            continue
+        wakes.append(reminder_instant(today + timedelta(days=1), hour, zone))
+        if now - at > REMINDER_GRACE:
+            continue
+        async with db.transaction() as conn:
+            delivery_id = await deliveries_db.claim(
+                conn,
+                REMINDER_KIND,
+                row["user_id"],
+                today.isoformat(),
+                now,
+                user_id=row["user_id"],
+            )
+        if delivery_id is None:
+            continue  # already sent (or being sent) today
+        items = [
+            _follow_up(r) for r in await followups_db.open_for_user(db, row["user_id"], until=today)
+        ]
+        claimed.append(Reminder(delivery_id, row["user_id"], today, items))
+    # Follow-ups due after the horizon: their day starts no earlier than 14 h before UTC
+    # midnight (UTC+14), so waking then is early enough for every zone.
+    later = await followups_db.next_due_after(db, horizon)
+    if later is not None:
+        day_start = datetime.combine(date.fromisoformat(later), time(0), tzinfo=UTC)
+        wakes.append(max(day_start - timedelta(hours=14), now + timedelta(minutes=1)))
+    return claimed, min(w for w in wakes if w > now)
+
+
+async def reminder_sent(db: Database, clock: Clock, reminder: Reminder, message_id: int) -> None:
+    await deliveries_db.finish(db, reminder.delivery_id, "sent", clock.now(), message_id=message_id)
+
+
+async def reminder_failed(
+    db: Database, clock: Clock, reminder: Reminder, *, dm_closed: bool, detail: str
+) -> None:
+    """Record the failure; closed DMs stop further reminders until the member is back."""
+    now = clock.now()
+    await deliveries_db.finish(db, reminder.delivery_id, "failed", now, detail=detail)
+    if dm_closed:
+        async with db.transaction() as conn:
+            await people_db.mark_dm_closed(conn, reminder.user_id, now)

@@ -1,0 +1,188 @@
+"""/followups and the daily reminder DM: follow up to learn where things stand."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import REMINDER_JOB
+from bot.render import wins as render
+from bot.services import followups as followups_service
+from bot.views import OwnedView
+
+if TYPE_CHECKING:
+    from bot.client import NextInterviewBot
+
+log = logging.getLogger(__name__)
+
+PER_PAGE = 4  # one row of five buttons per follow-up, plus a row to turn pages
+ACTIONS = {"done": "Done", "1d": "+1 day", "3d": "+3 days", "1w": "+1 week", "drop": "Drop"}
+DM_CLOSED = 50007
+
+
+class FollowUpButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ni:fu:(?P<id>\d+):(?P<action>done|1d|3d|1w|drop)",
+):
+    """Done / Snooze / Drop on one follow-up; persistent so reminder DMs keep working."""
+
+    def __init__(self, follow_up_id: int, action: str, number: int | None = None) -> None:
+        label = ACTIONS[action] if number is None else f"{number}. {ACTIONS[action]}"
+        style = {
+            "done": discord.ButtonStyle.success,
+            "drop": discord.ButtonStyle.danger,
+        }.get(action, discord.ButtonStyle.secondary)
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=f"ni:fu:{follow_up_id}:{action}")
+        )
+        self.follow_up_id = follow_up_id
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> FollowUpButton:
+        return cls(int(match["id"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        bot = interaction.client
+        user_id = interaction.user.id
+        if self.action == "done":
+            item = await followups_service.mark_done(
+                bot.db, bot.clock, user_id=user_id, follow_up_id=self.follow_up_id
+            )
+            text = f"Done: {item.reason} ({item.person}). Logged as a follow-up win."
+        elif self.action == "drop":
+            item = await followups_service.drop(
+                bot.db, bot.clock, user_id=user_id, follow_up_id=self.follow_up_id
+            )
+            text = f"Dropped: {item.reason} ({item.person})."
+        else:
+            due = await followups_service.snooze(
+                bot.db,
+                bot.clock,
+                user_id=user_id,
+                follow_up_id=self.follow_up_id,
+                span=self.action,
+            )
+            text = f"Snoozed until {render.day(due)}."
+        bot.poke_reminders()
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def buttons_for(items: list[followups_service.FollowUp], numbered: bool) -> list[Any]:
+    return [
+        FollowUpButton(item.follow_up_id, action, number if numbered else None)
+        for number, item in enumerate(items, start=1)
+        for action in ACTIONS
+    ]
+
+
+class FollowUpPager(OwnedView):
+    def __init__(self, owner_id: int, listing: followups_service.FollowUpList) -> None:
+        super().__init__(owner_id)
+        self.listing = listing
+        self.page = 0
+        self.pages = max(1, math.ceil(len(listing.all) / PER_PAGE))
+        self.render_page()
+
+    def items(self) -> list[followups_service.FollowUp]:
+        return self.listing.all[self.page * PER_PAGE : (self.page + 1) * PER_PAGE]
+
+    def embed(self) -> discord.Embed:
+        return render.follow_ups(self.listing, self.items(), self.page, self.pages)
+
+    def render_page(self) -> None:
+        self.clear_items()
+        for row, item in enumerate(buttons_for(self.items(), numbered=True)):
+            item.row = row // len(ACTIONS)
+            self.add_item(item)
+        if self.pages > 1:
+            self.add_item(self.previous)
+            self.add_item(self.next)
+            self.previous.disabled = self.page == 0
+            self.next.disabled = self.page >= self.pages - 1
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, row=4)
+    async def previous(
+        self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]
+    ) -> None:
+        self.page -= 1
+        self.render_page()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, row=4)
+    async def next(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
+        self.page += 1
+        self.render_page()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+
+class FollowUps(commands.Cog):
+    def __init__(self, bot: NextInterviewBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(FollowUpButton)
+        self.bot.scheduler.register(REMINDER_JOB, self.send_reminders)
+
+    @app_commands.command(name="followups")
+    async def followups(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """See your overdue, today's and upcoming follow-ups, and mark them done."""
+        listing = await followups_service.listing(
+            self.bot.db, self.bot.clock, user_id=interaction.user.id
+        )
+        pager = FollowUpPager(interaction.user.id, listing)
+        await interaction.response.send_message(embed=pager.embed(), view=pager, ephemeral=True)
+        pager.message = await interaction.original_response()
+
+    async def send_reminders(self, now: datetime) -> datetime | None:
+        """The scheduler job: claim what is due, DM each member once, plan the next run."""
+        reminders, next_wake = await followups_service.claim_due_reminders(
+            self.bot.db, now, self.bot.settings.default_timezone
+        )
+        for reminder in reminders:
+            await self.deliver(reminder)
+        return next_wake
+
+    async def deliver(self, reminder: followups_service.Reminder) -> None:
+        db, clock = self.bot.db, self.bot.clock
+        view = discord.ui.View(timeout=None)
+        shown = reminder.items[:PER_PAGE]
+        for index, item in enumerate(buttons_for(shown, numbered=True)):
+            item.row = index // len(ACTIONS)
+            view.add_item(item)
+        try:
+            await self.bot.pacer.wait()
+            channel = await self.bot.create_dm(discord.Object(reminder.user_id))
+            await self.bot.pacer.wait()
+            message = await channel.send(
+                embed=render.reminder(reminder.items, reminder.day), view=view
+            )
+        except discord.Forbidden as exc:
+            closed = exc.code == DM_CLOSED
+            log.info("Reminder to %s not delivered (%s)", reminder.user_id, exc.text)
+            await followups_service.reminder_failed(
+                db, clock, reminder, dm_closed=closed, detail=f"{exc.code}: {exc.text}"
+            )
+        except discord.HTTPException as exc:
+            log.warning("Reminder to %s failed: %s", reminder.user_id, exc)
+            await followups_service.reminder_failed(
+                db, clock, reminder, dm_closed=False, detail=f"{exc.status}: {exc.text}"
+            )
+        else:
+            await followups_service.reminder_sent(db, clock, reminder, message.id)
+
+
+async def setup(bot: NextInterviewBot) -> None:
+    await bot.add_cog(FollowUps(bot))

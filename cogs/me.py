@@ -1,0 +1,116 @@
+"""/me: your own settings and numbers."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.render import charts
+from bot.render import wins as render
+from bot.services import profile as profile_service
+from bot.services import stats as stats_service
+
+if TYPE_CHECKING:
+    from bot.client import NextInterviewBot
+
+
+class Me(commands.GroupCog, group_name="me"):
+    """Your settings and your numbers; everything here is private to you."""
+
+    def __init__(self, bot: NextInterviewBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="timezone")
+    @app_commands.describe(tz="Your time zone, e.g. Europe/Berlin (start typing a city)")
+    async def timezone(self, interaction: discord.Interaction[NextInterviewBot], tz: str) -> None:
+        """Set your time zone: weeks, streaks and reminders follow it."""
+        zone = await profile_service.set_timezone(
+            self.bot.db, self.bot.clock, interaction.user.id, tz
+        )
+        self.bot.poke_reminders()
+        local = self.bot.clock.now().astimezone(zone)
+        await interaction.response.send_message(
+            f"Time zone set to **{zone.key}** (it's {local:%H:%M on %a %d %b} there).",
+            ephemeral=True,
+        )
+
+    @timezone.autocomplete("tz")
+    async def tz_autocomplete(
+        self, interaction: discord.Interaction[NextInterviewBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=z, value=z) for z in profile_service.suggest_zones(current)
+        ]
+
+    @app_commands.command(name="goal")
+    @app_commands.describe(count="How many next-interview wins you aim for each week (0-50)")
+    async def goal(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        count: app_commands.Range[int, 0, profile_service.MAX_GOAL],
+    ) -> None:
+        """Set your weekly next-interview goal."""
+        await profile_service.set_goal(self.bot.db, self.bot.clock, interaction.user.id, count)
+        text = (
+            f"Weekly goal set to **{count}**. Every conversation that could lead to another counts."
+            if count
+            else "Weekly goal turned off."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="reminders")
+    @app_commands.describe(
+        state="on or off", hour="The hour for reminder DMs in your time zone (0-23)"
+    )
+    @app_commands.choices(
+        state=[
+            app_commands.Choice(name="on", value="on"),
+            app_commands.Choice(name="off", value="off"),
+        ]
+    )
+    async def reminders(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        state: str,
+        hour: app_commands.Range[int, 0, 23] | None = None,
+    ) -> None:
+        """Turn follow-up reminder DMs on or off, and choose their hour."""
+        enabled = state == "on"
+        await profile_service.set_reminders(
+            self.bot.db, self.bot.clock, interaction.user.id, enabled, hour
+        )
+        self.bot.poke_reminders()
+        profile = await profile_service.load(self.bot.db, self.bot.clock, interaction.user.id)
+        text = (
+            f"Reminders on: one DM at {profile.reminder_hour:02d}:00 ({profile.zone.key}) on "
+            "days something is due."
+            if enabled
+            else "Reminders off. `/followups` still lists everything."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="stats")
+    async def stats(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """Your week against your goal, your streak, totals and the last 12 weeks."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await stats_service.member_stats(
+            self.bot.db, self.bot.clock, user_id=interaction.user.id
+        )
+        png = await asyncio.to_thread(
+            charts.weekly_bars, result.weekly, title="Your wins per week", goal=result.goal
+        )
+        await interaction.followup.send(
+            embed=render.stats(result),
+            file=discord.File(io.BytesIO(png), filename="wins-per-week.png"),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: NextInterviewBot) -> None:
+    await bot.add_cog(Me(bot))

@@ -1,0 +1,131 @@
+"""/pipeline: keep several opportunities in the works at once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.render import wins as render
+from bot.services import pipeline as pipeline_service
+from bot.services.kinds import Outcome, Stage
+
+if TYPE_CHECKING:
+    from bot.client import NextInterviewBot
+
+STAGE_CHOICES = [app_commands.Choice(name=s.value, value=s.value) for s in Stage]
+OUTCOME_CHOICES = [app_commands.Choice(name=o.value, value=o.value) for o in Outcome]
+
+
+async def opportunity_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[int]]:
+    found = await pipeline_service.autocomplete(
+        interaction.client.db, user_id=interaction.user.id, text=current
+    )
+    return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+
+class Pipeline(commands.GroupCog, group_name="pipeline"):
+    """Your opportunities, from first lead to offer."""
+
+    def __init__(self, bot: NextInterviewBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="add")
+    @app_commands.describe(
+        company="The company (or person) the opportunity is with",
+        role="The role, if you know it",
+        stage="Where it stands (default: lead)",
+        next_step="Your next step, e.g. 'ask Dana for an intro to the hiring manager'",
+        follow_up="When to follow up: tomorrow, 3d, 2w, a weekday, YYYY-MM-DD or none",
+    )
+    @app_commands.choices(stage=STAGE_CHOICES)
+    async def add(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        company: app_commands.Range[str, 1, pipeline_service.MAX_COMPANY],
+        role: app_commands.Range[str, 1, pipeline_service.MAX_ROLE] | None = None,
+        stage: str | None = None,
+        next_step: app_commands.Range[str, 1, pipeline_service.MAX_NEXT_STEP] | None = None,
+        follow_up: str | None = None,
+    ) -> None:
+        """Add an opportunity to your pipeline."""
+        item, due = await pipeline_service.add(
+            self.bot.db,
+            self.bot.clock,
+            user_id=interaction.user.id,
+            company=company,
+            role=role,
+            stage=stage,
+            next_step=next_step,
+            follow_up=follow_up,
+        )
+        if due:
+            self.bot.poke_reminders()
+        view = await pipeline_service.overview(
+            self.bot.db, self.bot.clock, user_id=interaction.user.id
+        )
+        text = f"Added **{item.title}** at **{item.stage.value}**."
+        if due:
+            text += f" Follow-up set for {render.day(due)}."
+        text += f" You now have {view.in_the_works} in the works."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="list")
+    async def list_(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """Show your open opportunities by stage, with what to do next."""
+        view = await pipeline_service.overview(
+            self.bot.db, self.bot.clock, user_id=interaction.user.id
+        )
+        await interaction.response.send_message(embed=render.pipeline(view), ephemeral=True)
+
+    @app_commands.command(name="move")
+    @app_commands.describe(opportunity="The opportunity to move", stage="Its new stage")
+    @app_commands.choices(stage=STAGE_CHOICES)
+    @app_commands.autocomplete(opportunity=opportunity_autocomplete)
+    async def move(
+        self, interaction: discord.Interaction[NextInterviewBot], opportunity: int, stage: str
+    ) -> None:
+        """Move an opportunity to another stage."""
+        item, before = await pipeline_service.move(
+            self.bot.db,
+            self.bot.clock,
+            user_id=interaction.user.id,
+            opportunity_id=opportunity,
+            stage=stage,
+        )
+        await interaction.response.send_message(
+            f"**{item.title}**: {before.value} → **{item.stage.value}**.", ephemeral=True
+        )
+
+    @app_commands.command(name="close")
+    @app_commands.describe(opportunity="The opportunity to close", outcome="How it ended")
+    @app_commands.choices(outcome=OUTCOME_CHOICES)
+    @app_commands.autocomplete(opportunity=opportunity_autocomplete)
+    async def close(
+        self, interaction: discord.Interaction[NextInterviewBot], opportunity: int, outcome: str
+    ) -> None:
+        """Close an opportunity with its outcome (it stays in your history)."""
+        item = await pipeline_service.close(
+            self.bot.db,
+            self.bot.clock,
+            user_id=interaction.user.id,
+            opportunity_id=opportunity,
+            outcome=outcome,
+        )
+        encouragement = {
+            "accepted": "Congratulations!",
+            "rejected": "A no is part of every search; what you learnt carries into the next one.",
+            "went-quiet": "It happens. Keep the others moving.",
+        }.get(outcome, "")
+        await interaction.response.send_message(
+            f"Closed **{item.title}** as {outcome}. {encouragement}".strip(), ephemeral=True
+        )
+
+
+async def setup(bot: NextInterviewBot) -> None:
+    await bot.add_cog(Pipeline(bot))

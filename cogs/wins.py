@@ -1,0 +1,325 @@
+"""/win and /wins: log the conversations that move a search forward."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.render import wins as render
+from bot.services import dates, pipeline
+from bot.services import profile as profile_service
+from bot.services import wins as wins_service
+from bot.services.kinds import DEFAULT_POINTS, KIND_LABELS, WinKind
+from bot.views import OwnedView
+
+if TYPE_CHECKING:
+    from bot.client import NextInterviewBot
+
+log = logging.getLogger(__name__)
+
+KIND_CHOICES = [
+    app_commands.Choice(
+        name=f"{kind.value}: {KIND_LABELS[kind]} ({DEFAULT_POINTS[kind]})", value=kind.value
+    )
+    for kind in WinKind
+]
+WINS_PER_PAGE = 10
+
+
+class SuggestionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ni:sg:(?P<win>\d+):(?P<index>\d+)",
+):
+    """Accept one suggested follow-up. Persistent: still works after a restart."""
+
+    def __init__(self, win_id: int, index: int, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label[:80],
+                style=discord.ButtonStyle.primary,
+                custom_id=f"ni:sg:{win_id}:{index}",
+            )
+        )
+        self.win_id = win_id
+        self.index = index
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> SuggestionButton:
+        return cls(int(match["win"]), int(match["index"]), item.label or "Add")
+
+    async def callback(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        bot = interaction.client
+        suggestion, created = await wins_service.accept_suggestion(
+            bot.db, bot.clock, user_id=interaction.user.id, win_id=self.win_id, index=self.index
+        )
+        bot.poke_reminders()
+        text = (
+            f"Added: **{suggestion.reason}** on {render.day(suggestion.due_on)}. "
+            "I'll remind you by DM that morning."
+            if created
+            else "That follow-up is already on your list."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class DeclineButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ni:sgno:(?P<win>\d+)"
+):
+    """Decline the suggestions: remove the buttons, keep the win."""
+
+    def __init__(self, win_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="No thanks",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ni:sgno:{win_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> DeclineButton:
+        return cls(int(match["win"]))
+
+    async def callback(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        await interaction.response.edit_message(view=None)
+
+
+def suggestion_view(result: wins_service.WinLogged) -> discord.ui.View | None:
+    if not result.suggestions:
+        return None
+    view = discord.ui.View(timeout=None)
+    for index, suggestion in enumerate(result.suggestions):
+        view.add_item(
+            SuggestionButton(
+                result.win_id, index, f"Add: {suggestion.reason} ({render.day(suggestion.due_on)})"
+            )
+        )
+    view.add_item(DeclineButton(result.win_id))
+    return view
+
+
+class WinsPager(OwnedView):
+    """Pages through /wins with a way to remove a win logged by mistake."""
+
+    def __init__(self, owner_id: int, rows: list[Any], period: str) -> None:
+        super().__init__(owner_id)
+        self.rows = rows
+        self.period = period
+        self.page = 0
+        self.pages = max(1, math.ceil(len(rows) / WINS_PER_PAGE))
+        self.refresh()
+
+    def current(self) -> list[Any]:
+        return self.rows[self.page * WINS_PER_PAGE : (self.page + 1) * WINS_PER_PAGE]
+
+    def embed(self) -> discord.Embed:
+        return render.wins_page(self.current(), self.period, self.page, self.pages)
+
+    def refresh(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+        self.remove.options = [
+            discord.SelectOption(
+                label=f"#{row['win_id']} {row['happened_on']} {row['kind']}"[:100],
+                description=str(row["who"])[:100],
+                value=str(row["win_id"]),
+            )
+            for row in self.current()
+        ] or [discord.SelectOption(label="Nothing to remove", value="0")]
+        self.remove.disabled = not self.current()
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]
+    ) -> None:
+        self.page -= 1
+        self.refresh()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
+        self.page += 1
+        self.refresh()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    @discord.ui.select(placeholder="Remove a win logged by mistake…")
+    async def remove(
+        self, interaction: discord.Interaction[Any], select: discord.ui.Select[Any]
+    ) -> None:
+        win_id = int(select.values[0])
+        row = next((r for r in self.rows if r["win_id"] == win_id), None)
+        if row is None:
+            await interaction.response.send_message("Nothing to remove.", ephemeral=True)
+            return
+        confirm = ConfirmRemove(self.owner_id, self, win_id)
+        await interaction.response.send_message(
+            f"Remove win #{win_id} ({row['kind']} with {str(row['who'])[:80]}, "
+            f"{row['happened_on']})? This can't be undone.",
+            view=confirm,
+            ephemeral=True,
+        )
+
+
+class ConfirmRemove(OwnedView):
+    def __init__(self, owner_id: int, pager: WinsPager, win_id: int) -> None:
+        super().__init__(owner_id, timeout=120)
+        self.pager = pager
+        self.win_id = win_id
+
+    @discord.ui.button(label="Remove it", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[NextInterviewBot], _: discord.ui.Button[Any]
+    ) -> None:
+        removed = await wins_service.remove_win(
+            interaction.client.db, user_id=self.owner_id, win_id=self.win_id
+        )
+        self.pager.rows = [r for r in self.pager.rows if r["win_id"] != self.win_id]
+        text = f"Removed win #{self.win_id}." if removed else "That win was already removed."
+        await interaction.response.edit_message(content=text, view=None)
+        self.stop()
+
+    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(content="Kept. Nothing changed.", view=None)
+        self.stop()
+
+
+class Wins(commands.Cog):
+    def __init__(self, bot: NextInterviewBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(SuggestionButton, DeclineButton)
+
+    @app_commands.command(name="win")
+    @app_commands.describe(
+        kind="What kind of conversation it was",
+        who="Who it was with: a name, a company or both",
+        when="When it happened: today, yesterday, a weekday or YYYY-MM-DD (default today)",
+        note="A private note for yourself (never shown to the group)",
+        opportunity="The pipeline opportunity it belongs to, if any",
+        follow_up="When to follow up: tomorrow, 3d, 2w, a weekday, YYYY-MM-DD or none",
+        share="Show who it was with in the group's celebration (default: no)",
+    )
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def win(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        kind: str,
+        who: app_commands.Range[str, 1, wins_service.MAX_WHO],
+        when: str | None = None,
+        note: app_commands.Range[str, 1, wins_service.MAX_NOTE] | None = None,
+        opportunity: int | None = None,
+        follow_up: str | None = None,
+        share: bool = False,
+    ) -> None:
+        """Log a next-interview win: any conversation that moves your search forward."""
+        result = await wins_service.log_win(
+            self.bot.db,
+            self.bot.clock,
+            user_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            kind=kind,
+            who=who,
+            when=when,
+            note=note,
+            opportunity_id=opportunity,
+            follow_up=follow_up,
+            share_who=share,
+        )
+        if result.follow_up_on:
+            self.bot.poke_reminders()
+        view = suggestion_view(result)
+        await interaction.response.send_message(
+            embed=render.win_logged(result),
+            ephemeral=True,
+            **({"view": view} if view else {}),
+        )
+        if result.announcement:
+            await self.announce(interaction, result.announcement)
+
+    async def announce(
+        self, interaction: discord.Interaction[Any], announcement: wins_service.Announcement
+    ) -> None:
+        channel = self.bot.get_partial_messageable(
+            announcement.channel_id, guild_id=announcement.guild_id
+        )
+        text = announcement.text.format(member=interaction.user.mention)
+        try:
+            await channel.send(f"🎉 {text}", allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            # The win is saved either way; the group setup shows delivery problems.
+            log.warning("Win announcement to %s failed: %s", announcement.channel_id, exc)
+
+    @win.autocomplete("when")
+    async def when_autocomplete(
+        self, interaction: discord.Interaction[NextInterviewBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        today = await self._today(interaction)
+        return [
+            app_commands.Choice(name=s.label, value=s.value)
+            for s in dates.suggest_when(current, today)
+        ]
+
+    @win.autocomplete("follow_up")
+    async def follow_up_autocomplete(
+        self, interaction: discord.Interaction[NextInterviewBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        today = await self._today(interaction)
+        return [
+            app_commands.Choice(name=s.label, value=s.value)
+            for s in dates.suggest_follow_up(current, today)
+        ]
+
+    @win.autocomplete("opportunity")
+    async def opportunity_autocomplete(
+        self, interaction: discord.Interaction[NextInterviewBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        found = await pipeline.autocomplete(self.bot.db, user_id=interaction.user.id, text=current)
+        return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+    async def _today(self, interaction: discord.Interaction[NextInterviewBot]) -> Any:
+        profile = await profile_service.load(self.bot.db, self.bot.clock, interaction.user.id)
+        return profile.today(self.bot.clock.now())
+
+    @app_commands.command(name="wins")
+    @app_commands.describe(period="Which wins to list (default: this week)")
+    @app_commands.choices(
+        period=[
+            app_commands.Choice(name="this week", value="week"),
+            app_commands.Choice(name="this month", value="month"),
+            app_commands.Choice(name="all time", value="all"),
+        ]
+    )
+    async def wins(
+        self, interaction: discord.Interaction[NextInterviewBot], period: str = "week"
+    ) -> None:
+        """List your wins, and remove one logged by mistake."""
+        rows = await wins_service.list_wins(
+            self.bot.db, self.bot.clock, user_id=interaction.user.id, period=period
+        )
+        pager = WinsPager(interaction.user.id, rows, period)
+        await interaction.response.send_message(embed=pager.embed(), view=pager, ephemeral=True)
+        pager.message = await interaction.original_response()
+
+
+async def setup(bot: NextInterviewBot) -> None:
+    await bot.add_cog(Wins(bot))
