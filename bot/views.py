@@ -45,3 +45,17 @@ class OwnedView(discord.ui.View):
             except discord.HTTPException as exc:
                 # An ephemeral message's token lasts 15 minutes; past that it cannot be edited.
                 log.debug("Could not disable an expired view: %s", exc)
+
+
+class GuardedItem:
+    """Mixin for persistent ``DynamicItem`` buttons: discord.py only logs their exceptions, so
+    the work goes in :meth:`run` and failures reach the member like any command's."""
+
+    async def run(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        try:
+            await self.run(interaction)
+        except Exception as error:
+            await handle_interaction_error(interaction, error)

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.client import REMINDER_JOB
 from bot.render import wins as render
 from bot.services import followups as followups_service
-from bot.views import OwnedView
+from bot.views import GuardedItem, OwnedView
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -28,6 +28,7 @@ DM_CLOSED = 50007
 
 
 class FollowUpButton(
+    GuardedItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"ni:fu:(?P<id>\d+):(?P<action>done|1d|3d|1w|drop)",
 ):
@@ -54,7 +55,7 @@ class FollowUpButton(
     ) -> FollowUpButton:
         return cls(int(match["id"]), match["action"])
 
-    async def callback(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
         user_id = interaction.user.id
         if self.action == "done":

@@ -16,7 +16,7 @@ from bot.services import dates, pipeline
 from bot.services import profile as profile_service
 from bot.services import wins as wins_service
 from bot.services.kinds import DEFAULT_POINTS, KIND_LABELS, WinKind
-from bot.views import OwnedView
+from bot.views import GuardedItem, OwnedView
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -33,6 +33,7 @@ WINS_PER_PAGE = 10
 
 
 class SuggestionButton(
+    GuardedItem,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"ni:sg:(?P<win>\d+):(?P<index>\d+)",
 ):
@@ -58,7 +59,7 @@ class SuggestionButton(
     ) -> SuggestionButton:
         return cls(int(match["win"]), int(match["index"]), item.label or "Add")
 
-    async def callback(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
         suggestion, created = await wins_service.accept_suggestion(
             bot.db, bot.clock, user_id=interaction.user.id, win_id=self.win_id, index=self.index
@@ -96,7 +97,7 @@ class DeclineButton(
     ) -> DeclineButton:
         return cls(int(match["win"]))
 
-    async def callback(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         await interaction.response.edit_message(view=None)
 
 
