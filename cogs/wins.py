@@ -75,7 +75,7 @@ class SuggestionButton(
 
 
 class DeclineButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ni:sgno:(?P<win>\d+)"
+    GuardedItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ni:sgno:(?P<win>\d+)"
 ):
     """Decline the suggestions: remove the buttons, keep the win."""
 

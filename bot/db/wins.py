@@ -85,17 +85,53 @@ async def totals_by_kind(db: Database, user_id: int) -> dict[str, int]:
     return {row[0]: row[1] for row in await db.fetchall(query, (user_id,))}
 
 
-async def group_tally(db: Database, guild_id: int, start: datetime, end: datetime) -> list[Row]:
-    """Per member and kind, the wins of a group's members in [start, end).
-
-    Walks the covering time index and checks membership by primary key, so the cost follows
-    the week's wins, not the member count or the table's size.
-    """
+async def group_kind_totals(
+    db: Database, guild_id: int, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Wins of the group's members in [start, end), per kind (hidden members included: the
+    group's total is not a ranking)."""
     query = """
-        SELECT w.user_id, w.kind, count(*) AS wins, min(w.happened_at) AS first_at
-        FROM wins AS w
-        JOIN members AS m ON m.guild_id = ? AND m.user_id = w.user_id
-        WHERE w.happened_at >= ? AND w.happened_at < ?
-        GROUP BY w.user_id, w.kind
+        SELECT kind, count(*) FROM group_wins
+        WHERE guild_id = ? AND happened_at >= ? AND happened_at < ?
+        GROUP BY kind
     """
-    return await db.fetchall(query, (guild_id, to_db(start), to_db(end)))
+    return {
+        row[0]: row[1] for row in await db.fetchall(query, (guild_id, to_db(start), to_db(end)))
+    }
+
+
+async def group_leaders(
+    db: Database,
+    guild_id: int,
+    start: datetime,
+    end: datetime,
+    points: dict[str, int],
+    *,
+    limit: int = 10,
+) -> list[Row]:
+    """Top members by points in [start, end), without those who hide from the board; ties go
+    to whoever got there first. ``points`` maps every win kind to its value in this group."""
+    query = """
+        SELECT user_id,
+               sum(CASE kind WHEN 'networking' THEN :networking WHEN 'intro' THEN :intro
+                             WHEN 'follow-up' THEN :follow_up
+                             WHEN 'informational' THEN :informational
+                             WHEN 'interview' THEN :interview WHEN 'offer' THEN :offer
+                             ELSE 0 END) AS points,
+               count(*) AS wins,
+               max(happened_at) AS reached_at
+        FROM group_wins
+        WHERE guild_id = :guild AND happened_at >= :start AND happened_at < :end
+          AND user_id NOT IN (SELECT user_id FROM members WHERE guild_id = :guild AND hidden = 1)
+        GROUP BY user_id
+        ORDER BY points DESC, reached_at ASC, user_id ASC
+        LIMIT :limit
+    """
+    params = {
+        "guild": guild_id,
+        "start": to_db(start),
+        "end": to_db(end),
+        "limit": limit,
+        **{kind.replace("-", "_"): value for kind, value in points.items()},
+    }
+    return await db.fetchall(query, params)
