@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.db import meta as meta_db
+from bot.db import people as people_db
 from bot.errors import UserError
 from bot.interactions import new_incident_id, safe_send_private
 from bot.pacing import Pacer
@@ -71,7 +72,11 @@ class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
         guild = interaction.guild
         key = (interaction.user.id, guild.id if guild else None)
         now = time.monotonic()
-        if now - self._recently_seen.get(key, -PRESENCE_REFRESH) < PRESENCE_REFRESH:
+        fresh = now - self._recently_seen.get(key, -PRESENCE_REFRESH) < PRESENCE_REFRESH
+        # Whether to look for a closed-DM notice after the reply: always for people this
+        # process saw fail, and at every presence refresh for failures another process saw.
+        interaction.extras["dm_notice"] = not fresh or interaction.user.id in bot.dm_closed_hint
+        if fresh:
             return True
         if len(self._recently_seen) > PRESENCE_CACHE_SIZE:
             self._recently_seen.clear()
@@ -189,9 +194,13 @@ class NextInterviewBot(commands.AutoShardedBot):
         self.scheduler = scheduler
         # Background sends (reminders, weekly posts) share one pace below the global limit.
         self.pacer = Pacer(rate=BACKGROUND_RATE, burst=10)
+        # People whose closed DMs this process recorded: the database is the truth, this only
+        # spares every other command a lookup.
+        self.dm_closed_hint: set[int] = set()
 
     async def setup_hook(self) -> None:
         await self.db.migrate()
+        self.dm_closed_hint = set(await people_db.dm_closed_users(self.db))
         for name in cog_modules():
             await self.load_extension(name)
         await self.sync_commands_if_changed()
@@ -235,6 +244,9 @@ class NextInterviewBot(commands.AutoShardedBot):
         self, interaction: discord.Interaction[NextInterviewBot], command: Any
     ) -> None:
         # Told after the reply, so the check never slows a command down.
+        if not interaction.extras.get("dm_notice"):
+            return
+        self.dm_closed_hint.discard(interaction.user.id)
         if await profile.take_dm_closed_notice(self.db, interaction.user.id):
             await safe_send_private(interaction, DM_CLOSED_NOTICE)
 

@@ -172,6 +172,8 @@ class FollowUps(commands.Cog):
             )
         except discord.Forbidden as exc:
             closed = exc.code == DM_CLOSED
+            if closed:
+                self.bot.dm_closed_hint.add(reminder.user_id)
             log.info("Reminder to %s not delivered (%s)", reminder.user_id, exc.text)
             await followups_service.reminder_failed(
                 db, clock, reminder, dm_closed=closed, detail=f"{exc.code}: {exc.text}"

@@ -72,3 +72,8 @@ async def clear_dm_closed(conn: aiosqlite.Connection, user_id: int) -> bool:
 async def guilds_of(db: Database, user_id: int) -> list[int]:
     query = "SELECT guild_id FROM members WHERE user_id = ?"
     return [row[0] for row in await db.fetchall(query, (user_id,))]
+
+
+async def dm_closed_users(db: Database) -> list[int]:
+    query = "SELECT user_id FROM users WHERE dm_closed_at IS NOT NULL"
+    return [row[0] for row in await db.fetchall(query)]

@@ -3,14 +3,13 @@ person-side building of a command invocation (options checked against the stored
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from bot.emulator.errors import ApiError, invalid_form
-from bot.emulator.models import Snowflakes
+from bot.emulator.models import Snowflakes, plain_copy
 from bot.emulator.validation import FormErrors, Path
 
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
@@ -205,7 +204,7 @@ class CommandStore:
 
     def list(self, guild_id: int | None) -> list[dict[str, Any]]:
         """Stored commands of a scope (deep copies)."""
-        return copy.deepcopy(self._scopes.get(guild_id, []))
+        return plain_copy(self._scopes.get(guild_id, []))
 
     def bulk_overwrite(self, guild_id: int | None, payload: Any) -> list[dict[str, Any]]:
         """PUT .../commands: validate everything, then replace the scope keeping known ids."""
@@ -236,7 +235,7 @@ class CommandStore:
             for cmd in payload
         ]
         self._scopes[guild_id] = stored
-        return copy.deepcopy(stored)
+        return plain_copy(stored)
 
     def upsert(self, guild_id: int | None, cmd: Any) -> tuple[dict[str, Any], bool]:
         """POST .../commands: create or replace one command; returns (command, created)."""
@@ -247,16 +246,16 @@ class CommandStore:
         for i, existing in enumerate(scope):
             if (existing["type"], existing["name"]) == (cmd.get("type", 1), cmd["name"]):
                 scope[i] = self._store(guild_id, cmd, existing)
-                return copy.deepcopy(scope[i]), False
+                return plain_copy(scope[i]), False
         stored = self._store(guild_id, cmd, None)
         scope.append(stored)
-        return copy.deepcopy(stored), True
+        return plain_copy(stored), True
 
     def get(self, guild_id: int | None, command_id: int) -> dict[str, Any]:
         """One stored command or 404 Unknown application command."""
         for cmd in self._scopes.get(guild_id, []):
             if int(cmd["id"]) == command_id:
-                return copy.deepcopy(cmd)
+                return plain_copy(cmd)
         raise ApiError(404, 10063, "Unknown application command")
 
     def delete(self, guild_id: int | None, command_id: int) -> None:
@@ -301,7 +300,7 @@ class CommandStore:
         else:
             stored["guild_id"] = str(guild_id)
         if cmd.get("options"):
-            stored["options"] = copy.deepcopy(cmd["options"])
+            stored["options"] = plain_copy(cmd["options"])
         if old is not None:
             before = {k: v for k, v in old.items() if k not in ("id", "version")}
             after = {k: v for k, v in stored.items() if k not in ("id", "version")}

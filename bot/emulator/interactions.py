@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from bot.emulator.models import (
     Channel,
     Guild,
     Message,
+    plain_copy,
 )
 from bot.emulator.validation import (
     FormErrors,
@@ -304,7 +304,7 @@ class Interactions:
             world.record_shown("autocomplete", rec.channel, data)
         elif rtype == 9:
             validate_modal(data)
-            rec.modal = copy.deepcopy(data)
+            rec.modal = plain_copy(data)
             assign_component_ids(rec.modal["components"])
             world.record_shown("modal", rec.channel, data)
         rec.response_type = rtype

@@ -33,6 +33,19 @@ FLAG_SUPPRESS_NOTIFICATIONS = 1 << 12
 FLAG_COMPONENTS_V2 = 1 << 15
 
 
+def plain_copy(value: Any) -> Any:
+    """A deep copy of JSON-shaped data (dicts, lists, scalars).
+
+    Several times faster than ``copy.deepcopy`` (no memo, no reduce protocol); the emulator
+    copies every payload it stores or serves, so this is on the hot path of every request.
+    """
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
+
+
 class Snowflakes:
     """Real-looking, strictly increasing ids: ``(ms - DISCORD_EPOCH) << 22 | worker | inc``."""
 
@@ -402,7 +415,9 @@ class Message:
             "channel_id": str(self.channel_id),
             "author": self.author,
             "attachments": [a.payload() for a in self.files],
-            "embeds": copy.deepcopy(self.embeds),
+            # Shared, not copied: stored embeds/components are replaced on edit, never mutated,
+            # and payloads are only serialised.
+            "embeds": list(self.embeds),
             "mentions": self.mentions,
             "mention_roles": self.mention_roles,
             "mention_everyone": self.mention_everyone,
@@ -411,7 +426,7 @@ class Message:
             "timestamp": self.timestamp,
             "edited_timestamp": self.edited_timestamp,
             "flags": self.flags,
-            "components": copy.deepcopy(self.components),
+            "components": list(self.components),
         }
         if self.guild_id is not None:
             data["guild_id"] = str(self.guild_id)

@@ -7,7 +7,6 @@ Everything here is synchronous and owned by one event loop; waiters are woken th
 from __future__ import annotations
 
 import asyncio
-import copy
 import mimetypes
 import re
 from collections.abc import Callable
@@ -269,7 +268,7 @@ class World:
         if "embeds" in data:
             message.embeds = [_clean_embed(e) for e in data["embeds"] or []]
         if "components" in data:
-            message.components = copy.deepcopy(data["components"] or [])
+            message.components = data["components"] or []
             assign_component_ids(message.components)
         if "flags" in data and data["flags"] is not None:
             # Only these flags can be set by the sender; LOADING is Discord's own.
@@ -380,7 +379,7 @@ class World:
             author=self.bot_user,
             kind=kind,
             title=data.get("title"),
-            components=copy.deepcopy(data.get("components") or []),
+            components=data.get("components") or [],
             content="\n".join(c.get("name", "") for c in data.get("choices") or []),
         )
         self.sent_messages.append(shown)
@@ -411,6 +410,7 @@ def _file_index(field_name: str) -> int:
 
 def _clean_embed(embed: dict[str, Any]) -> dict[str, Any]:
     """Store an embed as Discord echoes it: a ``type`` (default "rich") and no nulls."""
-    clean = {k: v for k, v in copy.deepcopy(embed).items() if v is not None}
+    # The embed comes from a freshly parsed request body: nothing else holds it.
+    clean = {k: v for k, v in embed.items() if v is not None}
     clean.setdefault("type", "rich")
     return clean
