@@ -33,7 +33,7 @@ def run_checks(settings: Settings, *, need_token: bool = True) -> list[Finding]:
     if need_token:
         attempt("DISCORD_TOKEN is set and well-formed", settings.token)
         attempt("application id", lambda: str(settings.application_id()))
-    attempt("DATABASE_PATH is writable", settings.check_database_path)
+    attempt("DATABASE_PATH is writable", lambda: settings.check_database_path(create=False))
     attempt("migrations", lambda: _check_migrations(settings.database_path))
     findings.extend(_check_exercises(exercises_dir()))
     return findings

@@ -162,21 +162,33 @@ class Settings(BaseSettings):
                 f"{FIXES['discord_application_id']}."
             ) from None
 
-    def check_database_path(self) -> None:
-        """Raise :class:`ConfigError` unless the database file can be created and written."""
+    def check_database_path(self, *, create: bool = True) -> None:
+        """Raise :class:`ConfigError` unless the database file can be created and written.
+
+        With ``create=False`` (``nextinterview check``) nothing is created: the nearest
+        existing folder must be writable instead.
+        """
         path = self.database_path
-        parent = path.parent if str(path.parent) else Path(".")
-        if path.exists() and path.is_dir():
+        if path.is_dir():
             raise ConfigError(f"DATABASE_PATH {path} is a directory: {FIXES['database_path']}.")
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
+        parent = path.parent
+        if create:
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"DATABASE_PATH {path}: cannot create {parent} ({exc.strerror}): "
+                    f"{FIXES['database_path']}."
+                ) from None
+        existing = path if path.exists() else parent
+        while not existing.exists():
+            existing = existing.parent
+        if not existing.is_dir() and existing != path:
             raise ConfigError(
-                f"DATABASE_PATH {path}: cannot create {parent} ({exc.strerror}): "
+                f"DATABASE_PATH {path}: {existing} is a file, not a folder: "
                 f"{FIXES['database_path']}."
-            ) from None
-        target = path if path.exists() else parent
-        if not os.access(target, os.W_OK):
+            )
+        if not os.access(existing, os.W_OK):
             raise ConfigError(f"DATABASE_PATH {path} is not writable: {FIXES['database_path']}.")
 
 

@@ -182,3 +182,22 @@ def test_check_reports_every_problem(tmp_path: Path) -> None:
     )
     assert good.returncode == 0, good.stdout
     assert "0 to fix" in good.stdout
+
+
+def test_cli_backup_copies_the_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    source = tmp_path / "live.db"
+    conn = sqlite3.connect(source)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (42)")
+    conn.commit()
+    conn.close()
+    result = _cli(tmp_path, "backup", str(tmp_path / "copy.db"), env={"DATABASE_PATH": str(source)})
+    assert result.returncode == 0, result.stderr
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("SELECT x FROM t").fetchall() == [(42,)]
+    copy.close()
+    missing = _cli(tmp_path, "backup", "x.db", env={"DATABASE_PATH": str(tmp_path / "nope.db")})
+    assert missing.returncode == 2
+    assert "No database at" in missing.stderr and "Traceback" not in missing.stderr

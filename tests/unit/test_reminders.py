@@ -1,0 +1,100 @@
+"""The daily reminder's timing and exactly-once claim, on a real SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.db import Database
+from bot.services import followups, profile
+from bot.services.followups import claim_due_reminders, reminder_instant
+
+NEW_YORK = ZoneInfo("America/New_York")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_reminder_instant_across_dst() -> None:
+    # Paris leaves summer time on 2026-10-25: 09:00 is 07:00 UTC the day before, 08:00 on it.
+    assert reminder_instant(date(2026, 10, 24), 9, PARIS) == datetime(2026, 10, 24, 7, tzinfo=UTC)
+    assert reminder_instant(date(2026, 10, 25), 9, PARIS) == datetime(2026, 10, 25, 8, tzinfo=UTC)
+    # 02:00 does not exist in New York on 2026-03-08; it falls to 03:00 EDT (07:00 UTC).
+    assert reminder_instant(date(2026, 3, 8), 2, NEW_YORK) == datetime(2026, 3, 8, 7, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    async with Database.open(tmp_path / "db.sqlite") as database:
+        yield database
+
+
+async def add_follow_up(db: Database, clock: ManualClock, user_id: int, due: date) -> None:
+    from bot.db import followups as followups_db
+
+    await profile.load(db, clock, user_id)
+    async with db.transaction() as conn:
+        await followups_db.insert(
+            conn,
+            user_id=user_id,
+            person="Dana",
+            reason="Follow up",
+            due_on=due,
+            opportunity_id=None,
+            source_win_id=None,
+            now=clock.now(),
+        )
+
+
+async def run_until_claim(
+    db: Database, start: datetime
+) -> tuple[datetime, list[followups.Reminder]]:
+    """Follow the wake-ups the way the scheduler does until something is claimed."""
+    now = start
+    for _ in range(20):
+        claimed, wake = await claim_due_reminders(db, now)
+        if claimed:
+            return now, claimed
+        assert wake is not None and wake > now
+        now = wake
+    raise AssertionError("nothing was ever claimed")
+
+
+async def test_claims_once_per_local_day_and_plans_next_wake(db: Database) -> None:
+    clock = ManualClock(datetime(2026, 10, 24, 12, tzinfo=UTC))
+    await profile.set_timezone(db, clock, 1, "Europe/Paris")
+    await add_follow_up(db, clock, 1, date(2026, 10, 25))
+    at, claimed = await run_until_claim(db, clock.now())
+    assert at == datetime(2026, 10, 25, 8, tzinfo=UTC)  # 09:00 Paris, after the change
+    assert [(r.user_id, r.day, len(r.items)) for r in claimed] == [(1, date(2026, 10, 25), 1)]
+    again, _ = await claim_due_reminders(db, at + timedelta(minutes=5))
+    assert again == []
+    # Still open tomorrow: the next batch comes at tomorrow's hour, not before.
+    at, claimed = await run_until_claim(db, at + timedelta(minutes=5))
+    assert at == datetime(2026, 10, 26, 8, tzinfo=UTC)
+    assert claimed[0].day == date(2026, 10, 26)
+
+
+async def test_grace_window(db: Database) -> None:
+    clock = ManualClock(datetime(2026, 11, 16, 12, tzinfo=UTC))
+    await add_follow_up(db, clock, 2, date(2026, 11, 17))
+    within = datetime(2026, 11, 17, 9, tzinfo=UTC) + followups.REMINDER_GRACE
+    claimed, _ = await claim_due_reminders(db, within)
+    assert len(claimed) == 1
+    await add_follow_up(db, clock, 3, date(2026, 11, 17))
+    late = within + timedelta(seconds=1)
+    claimed, _ = await claim_due_reminders(db, late)
+    assert claimed == []
+
+
+async def test_far_future_follow_up_wakes_on_its_day_not_every_minute(db: Database) -> None:
+    clock = ManualClock(datetime(2026, 11, 16, 12, tzinfo=UTC))
+    await add_follow_up(db, clock, 4, date(2026, 11, 16))
+    await add_follow_up(db, clock, 5, date(2026, 12, 20))
+    claimed, _ = await claim_due_reminders(db, datetime(2026, 11, 16, 12, tzinfo=UTC))
+    assert len(claimed) == 1
+    _, wake = await claim_due_reminders(db, datetime(2026, 11, 16, 12, 1, tzinfo=UTC))
+    assert wake >= datetime(2026, 11, 16, 18, tzinfo=UTC)  # no busy loop
