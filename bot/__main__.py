@@ -23,6 +23,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseError, MigrationError
 from bot.db.core import backup_file
 from bot.logs import setup_logging
+from bot.services.exercises.loader import ExerciseError
 
 log = logging.getLogger("nextinterview")
 
@@ -43,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = EXIT_CONFIG
     except (MigrationError, DatabaseError) as exc:
         print(f"Database problem: {exc}", file=sys.stderr)
+        code = EXIT_CONFIG
+    except ExerciseError as exc:
+        print(f"Exercise file problem: {exc}", file=sys.stderr)
         code = EXIT_CONFIG
     except KeyboardInterrupt:
         code = 130
@@ -107,7 +111,7 @@ async def _serve(settings: Settings, token: str) -> int:
                 )
             if isinstance(error, discord.PrivilegedIntentsRequired):
                 raise ConfigError("Discord refused the gateway intents: see the README.")
-            if isinstance(error, MigrationError | DatabaseError | ConfigError):
+            if isinstance(error, MigrationError | DatabaseError | ConfigError | ExerciseError):
                 raise error
             if error is not None:
                 log.error("The bot stopped", exc_info=error)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
 from bot.db import MigrationError, load_migrations
 from bot.paths import exercises_dir
+from bot.services.exercises.loader import check_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +73,12 @@ def _check_migrations(database: Path) -> str:
 def _check_exercises(directory: Path) -> list[Finding]:
     if not directory.is_dir():
         return [Finding(False, f"No exercise folder at {directory}: reinstall the package.")]
-    findings = []
-    for path in sorted(directory.glob("*.toml")):
-        try:
-            tomllib.loads(path.read_text("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            findings.append(Finding(False, f"{path.name}: not valid TOML ({exc}): fix the file."))
-        else:
-            findings.append(Finding(True, f"exercise file {path.name}"))
-    return findings
+    report = check_all(directory)
+    if not report:
+        return [Finding(False, f"No exercise files in {directory}: reinstall the package.")]
+    return [
+        Finding(True, f"exercise {name}")
+        if problem is None
+        else Finding(False, f"{problem}: fix the file (see data/exercises/README.md).")
+        for name, problem in report
+    ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
 import pkgutil
 import time
+import weakref
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -14,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
+from bot import paths
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
@@ -24,6 +28,7 @@ from bot.interactions import new_incident_id, safe_send_private
 from bot.pacing import Pacer
 from bot.scheduler import Scheduler
 from bot.services import community, profile
+from bot.services.exercises.runs import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +172,7 @@ class NextInterviewBot(commands.AutoShardedBot):
         clock: Clock,
         scheduler: Scheduler,
         guild_ready_timeout: float = 2.0,
+        exercises_dir: Path | None = None,
     ) -> None:
         super().__init__(
             # Prefix commands are unused: every feature is a slash command, so guild message
@@ -197,6 +203,13 @@ class NextInterviewBot(commands.AutoShardedBot):
         # People whose closed DMs this process recorded: the database is the truth, this only
         # spares every other command a lookup.
         self.dm_closed_hint: set[int] = set()
+        # Exercise files are validated here, at start-up: a bad file stops the bot with a
+        # message naming the file and step, rather than failing mid-conversation.
+        self.catalog: Catalog = Catalog(exercises_dir or paths.exercises_dir())
+        # One conversation step at a time per member: two quick DMs must not race on a run.
+        self._exercise_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
 
     async def setup_hook(self) -> None:
         await self.db.migrate()
@@ -235,6 +248,13 @@ class NextInterviewBot(commands.AutoShardedBot):
         await meta_db.put(self.db, key, digest)
         log.info("Synced %d application commands (%s)", len(synced), target)
         return True
+
+    def exercise_lock(self, user_id: int) -> asyncio.Lock:
+        lock = self._exercise_locks.get(user_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._exercise_locks[user_id] = lock
+        return lock
 
     def poke_reminders(self) -> None:
         """Follow-ups changed: let the reminder job re-plan its next wake-up now."""

@@ -21,18 +21,31 @@ async def insert(
     opportunity_id: int | None,
     source_win_id: int | None,
     now: datetime,
+    run_id: int | None = None,
+    late_step: str | None = None,
 ) -> int | None:
     """Create a follow-up; None when this suggestion of this win was already accepted."""
     query = """
         INSERT INTO follow_ups (user_id, person, reason, due_on, opportunity_id, source_win_id,
-                                created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                created_at, updated_at, run_id, late_step)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (source_win_id, reason) DO NOTHING
     """
     stamp = to_db(now)
     cursor = await conn.execute(
         query,
-        (user_id, person, reason, due_on.isoformat(), opportunity_id, source_win_id, stamp, stamp),
+        (
+            user_id,
+            person,
+            reason,
+            due_on.isoformat(),
+            opportunity_id,
+            source_win_id,
+            stamp,
+            stamp,
+            run_id,
+            late_step,
+        ),
     )
     return cursor.lastrowid if cursor.rowcount == 1 else None
 

@@ -66,3 +66,14 @@ async def points(db: Database, guild_id: int) -> dict[str, int]:
     """The group's own points per win kind (kinds left at the default are absent)."""
     query = "SELECT kind, points FROM group_points WHERE guild_id = ?"
     return {row["kind"]: row["points"] for row in await db.fetchall(query, (guild_id,))}
+
+
+async def channels_for_member(db: Database, user_id: int) -> list[Row]:
+    """Groups of a member that have a channel for posts (and are still joined)."""
+    query = """
+        SELECT g.guild_id, g.channel_id FROM guilds AS g
+        JOIN members AS m ON m.guild_id = g.guild_id
+        WHERE m.user_id = ? AND g.channel_id IS NOT NULL AND g.left_at IS NULL
+        ORDER BY m.last_seen_at DESC
+    """
+    return await db.fetchall(query, (user_id,))

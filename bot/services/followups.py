@@ -34,6 +34,8 @@ class FollowUp:
     due_on: date
     status: FollowUpStatus
     opportunity_id: int | None
+    run_id: int | None = None
+    late_step: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ def _follow_up(row: Row) -> FollowUp:
         due_on=date.fromisoformat(row["due_on"]),
         status=FollowUpStatus(row["status"]),
         opportunity_id=row["opportunity_id"],
+        run_id=row["run_id"],
+        late_step=row["late_step"],
     )
 
 

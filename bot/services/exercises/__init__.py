@@ -1,0 +1,1 @@
+"""Guided exercises: data files (loader), the conversation engine, and runs (service)."""

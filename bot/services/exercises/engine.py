@@ -1,0 +1,623 @@
+"""The exercise engine: given a run's state and what the member sent, the next state.
+
+Pure functions, no I/O: the service saves the state this returns *before* anything is sent,
+so a crash between the two can only re-send a question, never lose an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.errors import InvalidInput
+from bot.services.dates import parse_follow_up, parse_when
+from bot.services.exercises.model import Exercise, Kind, Step
+
+ACTIVE, PAUSED, COMPLETED, CANCELLED, LATE = "active", "paused", "completed", "cancelled", "late"
+COMMANDS = ("back", "skip", "pause", "cancel", "help", "keep", "done")
+CANCEL_YES, CANCEL_NO = "cancel:yes", "cancel:no"
+
+_CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+_NUMBER = re.compile(
+    r"^(?P<pre>[A-Za-z]{3}|[€$£¥₹])?\s*(?P<num>\d[\d,.\s]*)\s*(?P<mult>[kKmM])?\s*"
+    r"(?P<post>[A-Za-z]{3}|[€$£¥₹])?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the engine may know beyond the run: today in the member's zone, their target."""
+
+    today: date
+    target_criteria: tuple[str, ...] = ()
+    opportunity: str = ""
+
+    @property
+    def has_target(self) -> bool:
+        return bool(self.target_criteria)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    step: str
+    item: int | None = None  # index into the for_each items
+
+
+@dataclass
+class RunState:
+    """Everything about a run in progress; saved as JSON after every input."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    position: Position | None = None
+    draft: list[str] = field(default_factory=list)
+    awaiting_cancel: bool = False
+    status: str = ACTIVE
+    late: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answers": self.answers,
+            "position": None
+            if self.position is None
+            else {"step": self.position.step, "item": self.position.item},
+            "draft": self.draft,
+            "awaiting_cancel": self.awaiting_cancel,
+            "status": self.status,
+            "late": self.late,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunState:
+        position = data.get("position")
+        return cls(
+            answers=dict(data.get("answers", {})),
+            position=Position(position["step"], position.get("item")) if position else None,
+            draft=list(data.get("draft", [])),
+            awaiting_cancel=bool(data.get("awaiting_cancel", False)),
+            status=data.get("status", ACTIVE),
+            late=data.get("late"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """One question as the member will see it."""
+
+    step: Step  # the step asked (the 'each' sub-step inside a for_each)
+    text: str
+    number: int
+    total: int
+    section: str | None
+    previous: str | None  # the earlier answer when coming back to a question
+    draft: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """What one input did: the new state and what to say."""
+
+    state: RunState
+    notes: tuple[str, ...] = ()
+    prompt: Prompt | None = None
+    confirm_cancel: bool = False
+    completed: bool = False
+    cancelled: bool = False
+    paused: bool = False
+    late_answered: bool = False
+
+
+# -- walking the steps ---------------------------------------------------------------------
+
+
+def items_of(exercise: Exercise, step: Step, answers: dict[str, Any], ctx: Context) -> list[str]:
+    """The items a for_each step repeats over, as the member will read them."""
+    if step.over == "target:criteria":
+        return list(ctx.target_criteria)
+    source = exercise.step(step.over or "")
+    value = answers.get(source.id)
+    if not value:
+        return []
+    if source.kind is Kind.MULTI:
+        return [source.option(v).label for v in value if source.option(v)]  # type: ignore[union-attr]
+    return list(value)
+
+
+def visible(step: Step, answers: dict[str, Any], ctx: Context) -> bool:
+    if step.late:
+        return False
+    rule = step.show_if
+    if rule is None:
+        return True
+    if rule.context == "has_target":
+        return ctx.has_target
+    answer = answers.get(rule.step or "")
+    if rule.equals is not None:
+        return answer == rule.equals
+    if rule.not_equals is not None:
+        # An unanswered (or skipped) choice does not show the dependent question.
+        return answer is not None and answer != rule.not_equals
+    return isinstance(answer, list) and rule.includes in answer
+
+
+def positions(exercise: Exercise, answers: dict[str, Any], ctx: Context) -> list[Position]:
+    """Every question the member will be asked, given their answers so far."""
+    found: list[Position] = []
+    for step in exercise.steps:
+        if not visible(step, answers, ctx):
+            continue
+        if step.kind is Kind.FOR_EACH:
+            found += [
+                Position(step.id, i) for i in range(len(items_of(exercise, step, answers, ctx)))
+            ]
+        else:
+            found.append(Position(step.id))
+    return found
+
+
+def _stored(state: RunState, exercise: Exercise, pos: Position, ctx: Context) -> tuple[bool, Any]:
+    """(answered?, answer) at a position; for_each answers are kept per item text."""
+    if pos.item is None:
+        return pos.step in state.answers, state.answers.get(pos.step)
+    items = items_of(exercise, exercise.step(pos.step), state.answers, ctx)
+    per_item = state.answers.get(pos.step) or {}
+    key = items[pos.item] if pos.item < len(items) else None
+    return key in per_item, per_item.get(key) if key else None
+
+
+def _store(state: RunState, exercise: Exercise, pos: Position, ctx: Context, value: Any) -> None:
+    if pos.item is None:
+        state.answers[pos.step] = value
+        return
+    items = items_of(exercise, exercise.step(pos.step), state.answers, ctx)
+    per_item = dict(state.answers.get(pos.step) or {})
+    per_item[items[pos.item]] = value
+    state.answers[pos.step] = per_item
+
+
+def asked_step(exercise: Exercise, pos: Position) -> Step:
+    step = exercise.step(pos.step)
+    return step.each if step.kind is Kind.FOR_EACH and step.each else step
+
+
+def fill(template: str, answers: dict[str, Any], ctx: Context, item: str | None = None) -> str:
+    """A prompt with {answer} placeholders filled in from earlier answers."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "item":
+            return item or ""
+        if name == "opportunity":
+            return ctx.opportunity or "this opportunity"
+        return display(answers.get(name)) or "…"
+
+    return re.sub(r"\{([a-z_]+)\}", value, template)
+
+
+def display(value: Any) -> str:
+    """An answer as text, for prompts, summaries and exports."""
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "value" in value:
+        amount = value["value"]
+        shown = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
+        return f"{shown} {value['currency']}" if value.get("currency") else shown
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def prompt_at(exercise: Exercise, state: RunState, ctx: Context) -> Prompt | None:
+    pos = state.position
+    if pos is None:
+        return None
+    if state.late:
+        step = exercise.step(state.late)
+        text = fill(step.prompt, state.answers, ctx)
+        return Prompt(step, text, 1, 1, step.section, None)
+    order = positions(exercise, state.answers, ctx)
+    step = asked_step(exercise, pos)
+    item = None
+    if pos.item is not None:
+        items = items_of(exercise, exercise.step(pos.step), state.answers, ctx)
+        item = items[pos.item] if pos.item < len(items) else None
+    answered, previous = _stored(state, exercise, pos, ctx)
+    return Prompt(
+        step=step,
+        text=fill(step.prompt, state.answers, ctx, item),
+        number=order.index(pos) + 1 if pos in order else 1,
+        total=len(order),
+        section=exercise.step(pos.step).section,
+        previous=_describe(step, previous) if answered else None,
+        draft=tuple(state.draft),
+    )
+
+
+def _describe(step: Step, value: Any) -> str:
+    if value is None:
+        return "(skipped)"
+    if step.kind is Kind.CHOICE:
+        option = step.option(value)
+        return option.label if option else str(value)
+    if step.kind is Kind.MULTI:
+        return ", ".join(step.option(v).label if step.option(v) else v for v in value)  # type: ignore[union-attr]
+    if step.kind is Kind.LIST:
+        return "\n".join(f"- {v}" for v in value)
+    return display(value)
+
+
+def start(exercise: Exercise, ctx: Context) -> Turn:
+    state = RunState()
+    order = positions(exercise, state.answers, ctx)
+    state.position = order[0] if order else None
+    return Turn(state=state, prompt=prompt_at(exercise, state, ctx))
+
+
+def resume(exercise: Exercise, state: RunState, ctx: Context) -> Turn:
+    new = _copy(state)
+    if new.status == PAUSED:
+        new.status = ACTIVE
+    _repair(exercise, new, ctx)
+    return Turn(state=new, prompt=prompt_at(exercise, new, ctx))
+
+
+def ask_late(exercise: Exercise, state: RunState, step_id: str, ctx: Context) -> Turn:
+    """A completed run gets one more question (asked after a follow-up was done)."""
+    new = _copy(state)
+    new.status, new.late, new.position = LATE, step_id, Position(step_id)
+    return Turn(state=new, prompt=prompt_at(exercise, new, ctx))
+
+
+# -- one input -------------------------------------------------------------------------------
+
+
+def advance(
+    exercise: Exercise,
+    state: RunState,
+    ctx: Context,
+    *,
+    text: str | None = None,
+    values: list[str] | None = None,
+) -> Turn:
+    """Apply one message (``text``) or one button/menu choice (``values``)."""
+    new = _copy(state)
+    if new.status == PAUSED:
+        new.status = ACTIVE
+    _repair(exercise, new, ctx)
+    if new.position is None:
+        return Turn(state=new, completed=new.status == COMPLETED)
+    word = (text or "").strip().lower()
+
+    if new.awaiting_cancel:
+        if word in ("yes", "y", "cancel") or values == [CANCEL_YES]:
+            new.status, new.position, new.awaiting_cancel = CANCELLED, None, False
+            return Turn(state=new, cancelled=True)
+        new.awaiting_cancel = False
+        return Turn(state=new, notes=("Carrying on.",), prompt=prompt_at(exercise, new, ctx))
+    if values == [CANCEL_NO]:
+        return Turn(state=new, prompt=prompt_at(exercise, new, ctx))
+
+    if text is not None and word in COMMANDS and not new.late:
+        return _command(exercise, new, ctx, word)
+    if new.late and word == "skip":
+        new.status, new.late, new.position = COMPLETED, None, None
+        return Turn(state=new, notes=("Skipped.",), late_answered=True)
+
+    step = asked_step(exercise, new.position)
+    work = _copy(new)
+    finish = False
+    if step.kind is Kind.LIST and text and "\n" in text.strip():
+        # "item\nitem\ndone" in one message adds the items and finishes the list.
+        lines = text.strip().splitlines()
+        if lines[-1].strip().lower() == "done":
+            text, finish = "\n".join(lines[:-1]), True
+    try:
+        value, done = _parse(step, work, ctx, text, values)
+    except InvalidInput as problem:
+        # Bad input changes nothing (beyond waking a paused run).
+        return Turn(state=new, notes=(problem.message,), prompt=prompt_at(exercise, new, ctx))
+    if not done and finish:
+        return _command(exercise, work, ctx, "done")
+    if not done:
+        more = _list_more(step, work)
+        return Turn(state=work, notes=(f"Got it: {len(work.draft)} so far. {more}",))
+    return _answered(exercise, work, ctx, value)
+
+
+def _answered(exercise: Exercise, state: RunState, ctx: Context, value: Any) -> Turn:
+    pos = state.position
+    if pos is None:
+        return Turn(state=state)
+    if state.late:
+        state.answers[state.late] = value
+        state.status, state.late, state.position = COMPLETED, None, None
+        return Turn(state=state, late_answered=True)
+    _store(state, exercise, pos, ctx, value)
+    state.draft = []
+    order = positions(exercise, state.answers, ctx)
+    after = order[order.index(pos) + 1 :] if pos in order else order
+    state.position = after[0] if after else None
+    if state.position is None:
+        state.status = COMPLETED
+        return Turn(state=state, completed=True)
+    return Turn(state=state, prompt=prompt_at(exercise, state, ctx))
+
+
+def _command(exercise: Exercise, state: RunState, ctx: Context, word: str) -> Turn:
+    pos = state.position
+    if pos is None:
+        return Turn(state=state)
+    step = asked_step(exercise, pos)
+    if word == "help":
+        return Turn(
+            state=state,
+            notes=(HELP_TEXT + (f"\n\nHint: {step.hint}" if step.hint else ""),),
+            prompt=prompt_at(exercise, state, ctx),
+        )
+    if word == "pause":
+        state.status = PAUSED
+        return Turn(state=state, paused=True)
+    if word == "cancel":
+        state.awaiting_cancel = True
+        return Turn(state=state, confirm_cancel=True)
+    if word == "back":
+        order = positions(exercise, state.answers, ctx)
+        index = order.index(pos) if pos in order else 0
+        if index == 0:
+            return Turn(
+                state=state,
+                notes=("This is the first question.",),
+                prompt=prompt_at(exercise, state, ctx),
+            )
+        state.position, state.draft = order[index - 1], []
+        return Turn(state=state, prompt=prompt_at(exercise, state, ctx))
+    if word == "skip":
+        if not step.optional:
+            return Turn(
+                state=state,
+                notes=(
+                    "This question can't be skipped: it is what the "
+                    "rest builds on. Type `help` for options.",
+                ),
+                prompt=prompt_at(exercise, state, ctx),
+            )
+        return _answered(exercise, state, ctx, None)
+    if word == "keep":
+        answered, previous = _stored(state, exercise, pos, ctx)
+        if not answered:
+            return Turn(
+                state=state,
+                notes=("There is no earlier answer to keep here.",),
+                prompt=prompt_at(exercise, state, ctx),
+            )
+        return _answered(exercise, state, ctx, previous)
+    # "done" finishes an open list.
+    if step.kind is not Kind.LIST:
+        return _answer_text(exercise, state, ctx, word)
+    if len(state.draft) < step.min_items:
+        need = step.min_items - len(state.draft)
+        return Turn(state=state, notes=(f"I need at least {step.min_items}: send {need} more.",))
+    return _answered(exercise, state, ctx, list(state.draft))
+
+
+def _answer_text(exercise: Exercise, state: RunState, ctx: Context, word: str) -> Turn:
+    """A command word that is really an answer (e.g. `done` to a text question)."""
+    if state.position is None:
+        return Turn(state=state)
+    step = asked_step(exercise, state.position)
+    try:
+        value, _ = _parse(step, state, ctx, word, None)
+    except InvalidInput as problem:
+        return Turn(state=state, notes=(problem.message,), prompt=prompt_at(exercise, state, ctx))
+    return _answered(exercise, state, ctx, value)
+
+
+HELP_TEXT = (
+    "Answer in a message (or with the buttons). You can also type:\n"
+    "`back` previous question · `skip` skip an optional one · `keep` keep your earlier answer\n"
+    "`pause` stop for now (everything is saved) · `cancel` stop and discard this run"
+)
+
+
+def _list_more(step: Step, state: RunState) -> str:
+    if step.count:
+        return f"Send {step.count - len(state.draft)} more."
+    return (
+        "Send more, or type `done` when that's all."
+        if len(state.draft) >= step.min_items
+        else f"Send at least {step.min_items - len(state.draft)} more."
+    )
+
+
+# -- parsing answers -------------------------------------------------------------------------
+
+
+def _parse(
+    step: Step, state: RunState, ctx: Context, text: str | None, values: list[str] | None
+) -> tuple[Any, bool]:
+    """(value, complete?) for the asked step; raises InvalidInput and changes nothing."""
+    if step.kind in (Kind.CHOICE, Kind.MULTI):
+        return _choices(step, text, values), True
+    if text is None or not text.strip():
+        raise InvalidInput("Send your answer as a message.")
+    if step.kind is Kind.TEXT:
+        cleaned = text.strip()
+        if len(cleaned) < step.min_length:
+            raise InvalidInput(f"A bit more, please: at least {step.min_length} characters.")
+        if len(cleaned) > step.max_length:
+            raise InvalidInput(
+                f"That's {len(cleaned)} characters; the limit here is "
+                f"{step.max_length}. Shorten it and send it again."
+            )
+        return cleaned, True
+    if step.kind is Kind.NUMBER:
+        return parse_number(step, text), True
+    if step.kind is Kind.DATE:
+        if step.when == "past":
+            day = parse_when(text, ctx.today)
+        else:
+            parsed = parse_follow_up(text, ctx.today)
+            if parsed is None:
+                raise InvalidInput("I need a date here, e.g. friday or 2026-12-01.")
+            day = parsed
+        return day.isoformat(), True
+    if step.kind is Kind.LIST:
+        lines = [line.strip(" -•*\t") for line in text.splitlines()]
+        items: list[str] = []
+        seen = {item.casefold() for item in state.draft}
+        for line in lines:
+            # Items are keys for later per-item questions, so repeats are dropped.
+            if line and line.casefold() not in seen:
+                seen.add(line.casefold())
+                items.append(line)
+        too_long = [i for i in items if len(i) > step.item_max_length]
+        if too_long:
+            raise InvalidInput(
+                f"Keep each item under {step.item_max_length} characters; one "
+                f"is {len(too_long[0])}. Nothing was added."
+            )
+        total = len(state.draft) + len(items)
+        limit = step.count or step.max_items or 25
+        if total > limit:
+            raise InvalidInput(
+                f"That would make {total} items; this question takes "
+                f"{'exactly' if step.count else 'at most'} {limit}. You have "
+                f"{len(state.draft)} so far; nothing was added."
+            )
+        state.draft.extend(items)
+        complete = len(state.draft) == limit
+        return (list(state.draft) if complete else None), complete
+    raise InvalidInput("This question can't be answered that way.")
+
+
+def _choices(step: Step, text: str | None, values: list[str] | None) -> Any:
+    labels = "\n".join(f"{i}. {o.label}" for i, o in enumerate(step.options, start=1))
+    if values is not None:
+        chosen = values
+    else:
+        parts = [p.strip() for p in re.split(r"[,\n;]+", text or "") if p.strip()]
+        chosen = []
+        for part in parts:
+            option = _match_option(step, part)
+            if option is None:
+                raise InvalidInput(
+                    f"`{part}` isn't one of the options. Pick a number or a name:\n{labels}"
+                )
+            chosen.append(option)
+    if any(step.option(v) is None for v in chosen):
+        raise InvalidInput(f"That isn't one of the options:\n{labels}")
+    unique = list(dict.fromkeys(chosen))
+    if step.kind is Kind.CHOICE:
+        if len(unique) != 1:
+            raise InvalidInput(f"Pick one option:\n{labels}")
+        return unique[0]
+    high = step.max_choices or len(step.options)
+    if not step.min_choices <= len(unique) <= high:
+        raise InvalidInput(
+            f"Pick between {step.min_choices} and {high} options (e.g. `1, 3`):\n{labels}"
+        )
+    return unique
+
+
+def _match_option(step: Step, text: str) -> str | None:
+    cleaned = text.strip().lower().rstrip(".")
+    if cleaned.isdigit() and 1 <= int(cleaned) <= len(step.options):
+        return step.options[int(cleaned) - 1].value
+    for option in step.options:
+        if cleaned in (option.value, option.label.lower()):
+            return option.value
+    starts = [o for o in step.options if o.label.lower().startswith(cleaned) and len(cleaned) >= 3]
+    return starts[0].value if len(starts) == 1 else None
+
+
+def parse_number(step: Step, text: str) -> dict[str, Any]:
+    cleaned = text.strip()
+    match = _NUMBER.match(cleaned)
+    if not match:
+        raise InvalidInput(f"I need a number here, e.g. 85000{' EUR' if step.currency else ''}.")
+    currency_text = match.group("pre") or match.group("post")
+    if currency_text and not step.currency:
+        raise InvalidInput("Just the number, please.")
+    raw = re.sub(r"[\s]", "", match.group("num"))
+    # 85,000 and 85.000 are thousands; 85.5 and 85,5 are decimals.
+    if re.fullmatch(r"\d{1,3}([,.]\d{3})+", raw):
+        raw = re.sub(r"[,.]", "", raw)
+    else:
+        raw = raw.replace(",", ".")
+    try:
+        amount = float(raw)
+    except ValueError:
+        raise InvalidInput(f"`{cleaned}` isn't a number I can read.") from None
+    mult = (match.group("mult") or "").lower()
+    amount *= {"k": 1_000, "m": 1_000_000}.get(mult, 1)
+    if step.integer and not amount.is_integer():
+        raise InvalidInput("A whole number, please.")
+    if step.minimum is not None and amount < step.minimum:
+        raise InvalidInput(f"That's below the lowest allowed ({step.minimum:g}).")
+    if step.maximum is not None and amount > step.maximum:
+        raise InvalidInput(f"That's above the highest allowed ({step.maximum:g}).")
+    currency = None
+    if currency_text:
+        currency = _CURRENCY_SYMBOLS.get(currency_text, currency_text.upper())
+    value: int | float = int(amount) if amount.is_integer() else amount
+    return {"value": value, "currency": currency}
+
+
+# -- keeping state valid ---------------------------------------------------------------------
+
+
+def _copy(state: RunState) -> RunState:
+    return RunState.from_json(_deep(state.to_json()))
+
+
+def _deep(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deep(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep(v) for v in value]
+    return value
+
+
+def _repair(exercise: Exercise, state: RunState, ctx: Context) -> None:
+    """After an edit changed what is visible, make sure the position is a real question."""
+    if state.status in (COMPLETED, CANCELLED) or state.late:
+        return
+    order = positions(exercise, state.answers, ctx)
+    if state.position in order:
+        return
+    unanswered = [p for p in order if not _stored(state, exercise, p, ctx)[0]]
+    state.position = unanswered[0] if unanswered else (order[-1] if order else None)
+    state.draft = []
+
+
+def is_valid(exercise: Exercise, state: RunState, ctx: Context) -> bool:
+    """The invariant the property test checks after any sequence of inputs."""
+    if state.status not in (ACTIVE, PAUSED, COMPLETED, CANCELLED, LATE):
+        return False
+    if state.status in (COMPLETED, CANCELLED):
+        return state.position is None and not state.awaiting_cancel
+    if state.position is None:
+        return False
+    if state.late:
+        return state.status == LATE
+    return state.position in positions(exercise, state.answers, ctx)
+
+
+__all__ = [
+    "Context",
+    "Position",
+    "Prompt",
+    "RunState",
+    "Turn",
+    "advance",
+    "ask_late",
+    "display",
+    "fill",
+    "is_valid",
+    "items_of",
+    "positions",
+    "prompt_at",
+    "resume",
+    "start",
+]

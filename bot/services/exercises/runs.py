@@ -1,0 +1,580 @@
+"""Exercise runs: start, answer, pause, resume, cancel; results, effects, answers, export.
+
+Every change to a run is saved before the caller sends anything, so a crash or restart can at
+worst repeat a question, never lose an answer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.clock import Clock
+from bot.db import Database, from_db
+from bot.db import deliveries as deliveries_db
+from bot.db import exercises as runs_db
+from bot.db import followups as followups_db
+from bot.db import groups as groups_db
+from bot.db import people as people_db
+from bot.db import pipeline as pipeline_db
+from bot.db.core import Row
+from bot.errors import InvalidInput, NotFound, UserError
+from bot.render.limits import clip
+from bot.services import profile as profile_service
+from bot.services.exercises import engine
+from bot.services.exercises.engine import Context, RunState, Turn
+from bot.services.exercises.loader import load_all
+from bot.services.exercises.model import Effect, Exercise, Kind
+
+NUDGE_AFTER = timedelta(days=3)
+NUDGE_KIND = "exercise-nudge"
+
+
+class Catalog:
+    """The exercises available, loaded (and validated) from a folder; reloadable."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.exercises: dict[str, Exercise] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        self.exercises = load_all(self.directory)
+
+    def get(self, exercise_id: str) -> Exercise:
+        try:
+            return self.exercises[exercise_id]
+        except KeyError:
+            names = ", ".join(sorted(self.exercises))
+            raise NotFound(f"There is no exercise called `{exercise_id}`. Try: {names}.") from None
+
+
+class AlreadyOpen(UserError):
+    """Starting an exercise that has an open run: the member chooses resume or restart."""
+
+    def __init__(self, run_id: int, exercise: Exercise, number: int, total: int) -> None:
+        super().__init__(
+            f"You already have **{exercise.title}** open at question {number} of {total}. "
+            "Resume where you left off, or start over?"
+        )
+        self.run_id = run_id
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedEffect:
+    kind: str
+    person: str
+    reason: str | None
+    due: str | None
+    stage: str
+    confirm: bool
+    late_step: str | None
+
+    def describe(self) -> str:
+        if self.kind == "pipeline":
+            return f"Pipeline: {self.person} ({self.stage})"
+        return f"Follow-up: {self.reason} ({self.person}) on {self.due}"
+
+
+@dataclass
+class Step:
+    """What happened to a run after one call, for the cog to show."""
+
+    run_id: int
+    exercise: Exercise
+    turn: Turn
+    context: Context
+    created: list[str] = field(default_factory=list)
+    offered: list[PlannedEffect] = field(default_factory=list)
+    guild_id: int | None = None
+
+
+# -- context ---------------------------------------------------------------------------------
+
+
+async def context_for(
+    db: Database, clock: Clock, user_id: int, opportunity_id: int | None = None
+) -> Context:
+    profile = await profile_service.load(db, clock, user_id)
+    criteria = tuple(target_criteria(await latest_target(db, user_id)))
+    opportunity = ""
+    if opportunity_id is not None:
+        row = await pipeline_db.get(db, user_id, opportunity_id)
+        if row is not None:
+            opportunity = row["company"] + (f" ({row['role']})" if row["role"] else "")
+    return Context(
+        today=profile.today(clock.now()), target_criteria=criteria, opportunity=opportunity
+    )
+
+
+async def latest_target(db: Database, user_id: int) -> dict[str, Any] | None:
+    row = await runs_db.latest_result(db, user_id, "target")
+    return json.loads(row["data"]) if row else None
+
+
+CRITERIA = (
+    ("title", "Title"),
+    ("salary", "Salary"),
+    ("responsibilities", "Responsibilities"),
+    ("authority", "Level of authority"),
+)
+
+
+def target_criteria(target: dict[str, Any] | None) -> list[str]:
+    """The target as criteria an offer or opportunity can meet or fall short of."""
+    if not target:
+        return []
+    return [
+        f"{label}: {clip(engine.display(target[key]), 150)}"
+        for key, label in CRITERIA
+        if target.get(key) not in (None, "")
+    ]
+
+
+# -- lifecycle -------------------------------------------------------------------------------
+
+
+def _load(row: Row) -> RunState:
+    return RunState.from_json(json.loads(row["state"]))
+
+
+async def start(
+    db: Database,
+    clock: Clock,
+    catalog: Catalog,
+    *,
+    user_id: int,
+    exercise_id: str,
+    guild_id: int | None,
+    opportunity_id: int | None = None,
+    restart: bool = False,
+) -> Step:
+    exercise = catalog.get(exercise_id)
+    if opportunity_id is not None and await pipeline_db.get(db, user_id, opportunity_id) is None:
+        raise NotFound("I can't find that opportunity in your pipeline. Pick one from the list.")
+    ctx = await context_for(db, clock, user_id, opportunity_id)
+    existing = await runs_db.open_run(db, user_id, exercise_id)
+    if existing is not None and not restart:
+        state = _load(existing)
+        prompt = engine.prompt_at(exercise, state, ctx)
+        raise AlreadyOpen(
+            existing["run_id"],
+            exercise,
+            prompt.number if prompt else 1,
+            prompt.total if prompt else 1,
+        )
+    turn = engine.start(exercise, ctx)
+    now = clock.now()
+    async with db.transaction() as conn:
+        await people_db.ensure_user(conn, user_id, now)
+        if existing is not None:
+            existing_state = _load(existing)
+            existing_state.status, existing_state.position = engine.CANCELLED, None
+            await runs_db.save_state(conn, existing["run_id"], existing_state.to_json(), now)
+        run_id = await runs_db.insert_run(
+            conn,
+            user_id=user_id,
+            exercise_id=exercise_id,
+            state=turn.state.to_json(),
+            opportunity_id=opportunity_id,
+            guild_id=guild_id,
+            now=now,
+        )
+    return Step(run_id, exercise, turn, ctx, guild_id=guild_id)
+
+
+async def discard(db: Database, run_id: int) -> None:
+    """Undo a start whose first DM could not be delivered: nothing is half-started."""
+    async with db.transaction() as conn:
+        await runs_db.delete_run(conn, run_id)
+
+
+async def _open(
+    db: Database, clock: Clock, catalog: Catalog, user_id: int, run_id: int | None
+) -> tuple[Row, Exercise, RunState, Context] | None:
+    row = (
+        await runs_db.get_run(db, user_id, run_id)
+        if run_id is not None
+        else await runs_db.current_run(db, user_id)
+    )
+    if row is None or row["status"] not in runs_db.OPEN:
+        return None
+    exercise = catalog.get(row["exercise_id"])
+    ctx = await context_for(db, clock, user_id, row["opportunity_id"])
+    return row, exercise, _load(row), ctx
+
+
+async def resume(
+    db: Database, clock: Clock, catalog: Catalog, *, user_id: int, run_id: int | None = None
+) -> Step | None:
+    found = await _open(db, clock, catalog, user_id, run_id)
+    if found is None:
+        return None
+    row, exercise, state, ctx = found
+    turn = engine.resume(exercise, state, ctx)
+    async with db.transaction() as conn:
+        await runs_db.save_state(conn, row["run_id"], turn.state.to_json(), clock.now())
+    return Step(row["run_id"], exercise, turn, ctx, guild_id=row["guild_id"])
+
+
+async def answer(
+    db: Database,
+    clock: Clock,
+    catalog: Catalog,
+    *,
+    user_id: int,
+    text: str | None = None,
+    values: list[str] | None = None,
+    run_id: int | None = None,
+) -> Step | None:
+    """Apply one DM message or button press to the member's current (or given) run."""
+    found = await _open(db, clock, catalog, user_id, run_id)
+    if found is None:
+        return None
+    row, exercise, state, ctx = found
+    turn = engine.advance(exercise, state, ctx, text=text, values=values)
+    step = Step(row["run_id"], exercise, turn, ctx, guild_id=row["guild_id"])
+    now = clock.now()
+    async with db.transaction() as conn:
+        await runs_db.save_state(conn, row["run_id"], turn.state.to_json(), now)
+        if turn.completed:
+            await _complete(conn, step, user_id, row, now)
+        if turn.late_answered and exercise.result:
+            await runs_db.update_result(
+                conn, row["run_id"], _result_data(exercise, turn.state, ctx)
+            )
+    return step
+
+
+async def cancel(
+    db: Database, clock: Clock, catalog: Catalog, *, user_id: int, exercise_id: str | None
+) -> Exercise | None:
+    row = (
+        await runs_db.open_run(db, user_id, exercise_id)
+        if exercise_id
+        else await runs_db.current_run(db, user_id)
+    )
+    if row is None or row["status"] not in ("active", "paused"):
+        return None
+    state = _load(row)
+    state.status, state.position, state.awaiting_cancel = engine.CANCELLED, None, False
+    async with db.transaction() as conn:
+        await runs_db.save_state(conn, row["run_id"], state.to_json(), clock.now())
+    return catalog.get(row["exercise_id"])
+
+
+# -- completion: results and effects ---------------------------------------------------------
+
+
+async def _complete(conn: Any, step: Step, user_id: int, row: Row, now: datetime) -> None:
+    exercise, state, ctx = step.exercise, step.turn.state, step.context
+    if exercise.result is not None:
+        await runs_db.insert_result(
+            conn,
+            user_id=user_id,
+            run_id=step.run_id,
+            exercise_id=exercise.id,
+            kind=exercise.result.kind,
+            data=_result_data(exercise, state, ctx),
+            now=now,
+        )
+    planned = plan_effects(exercise, state.answers, ctx)
+    for effect in (e for e in planned if not e.confirm):
+        await _create(conn, effect, user_id, step.run_id, row["opportunity_id"], now)
+        step.created.append(effect.describe())
+    step.offered = [e for e in planned if e.confirm]
+    if step.offered:
+        await runs_db.set_pending_effects(conn, step.run_id, [_as_dict(e) for e in step.offered])
+
+
+def _as_dict(effect: PlannedEffect) -> dict[str, Any]:
+    return {name: getattr(effect, name) for name in PlannedEffect.__slots__}
+
+
+def _result_data(exercise: Exercise, state: RunState, ctx: Context) -> dict[str, Any]:
+    if exercise.result is None:
+        return {}
+    data: dict[str, Any] = {
+        name: state.answers.get(step) for name, step in exercise.result.fields.items()
+    }
+    for step in exercise.steps:
+        if step.kind is Kind.FOR_EACH and step.over == "target:criteria":
+            data["comparison"] = state.answers.get(step.id) or {}
+            data["target_criteria"] = list(ctx.target_criteria)
+        if step.late and step.id in state.answers:
+            data[step.id] = state.answers[step.id]
+    return data
+
+
+def plan_effects(exercise: Exercise, answers: dict[str, Any], ctx: Context) -> list[PlannedEffect]:
+    """The follow-ups and pipeline entries the answers imply (skipped answers imply none)."""
+    planned: list[PlannedEffect] = []
+    for effect in exercise.effects:
+        items: list[str | None] = [None]
+        if effect.for_each:
+            items = list(answers.get(effect.for_each) or [])
+        for item in items:
+            person = engine.fill(effect.person, answers, ctx, item).strip()
+            due = _due(effect, answers, ctx, item)
+            if not person or (effect.kind == "follow_up" and due is None):
+                continue
+            planned.append(
+                PlannedEffect(
+                    kind=effect.kind,
+                    person=clip(person, 100),
+                    reason=clip(engine.fill(effect.reason, answers, ctx, item), 200)
+                    if effect.reason
+                    else None,
+                    due=due,
+                    stage=effect.stage,
+                    confirm=effect.confirm,
+                    late_step=effect.after,
+                )
+            )
+    return planned
+
+
+def _due(effect: Effect, answers: dict[str, Any], ctx: Context, item: str | None) -> str | None:
+    if effect.due is None:
+        return None
+    if effect.due.startswith("+"):
+        amount, unit = int(effect.due[1:-1]), effect.due[-1]
+        return (ctx.today + timedelta(days=amount * (7 if unit == "w" else 1))).isoformat()
+    value = answers.get(effect.due)
+    if isinstance(value, dict):
+        value = value.get(item or "")
+    return value if isinstance(value, str) else None
+
+
+async def _create(
+    conn: Any,
+    effect: PlannedEffect,
+    user_id: int,
+    run_id: int,
+    opportunity_id: int | None,
+    now: datetime,
+) -> None:
+    if effect.kind == "pipeline":
+        await pipeline_db.insert(
+            conn,
+            user_id=user_id,
+            company=effect.person,
+            role=None,
+            stage=effect.stage,
+            next_step=None,
+            now=now,
+        )
+        return
+    await followups_db.insert(
+        conn,
+        user_id=user_id,
+        person=effect.person,
+        reason=effect.reason or "Follow up",
+        due_on=date.fromisoformat(effect.due or ""),
+        opportunity_id=opportunity_id,
+        source_win_id=None,
+        now=now,
+        run_id=run_id if effect.late_step else None,
+        late_step=effect.late_step,
+    )
+
+
+async def settle_effects(
+    db: Database, clock: Clock, *, user_id: int, run_id: int, accept: bool
+) -> list[str]:
+    """Create (or decline) what a finished run offered; once only."""
+    row = await runs_db.get_run(db, user_id, run_id)
+    if row is None or not row["pending_effects"]:
+        raise NotFound("Those were already dealt with.")
+    effects = [PlannedEffect(**e) for e in json.loads(row["pending_effects"])]
+    now = clock.now()
+    async with db.transaction() as conn:
+        await runs_db.set_pending_effects(conn, run_id, None)
+        if accept:
+            for effect in effects:
+                await _create(conn, effect, user_id, run_id, row["opportunity_id"], now)
+    return [e.describe() for e in effects] if accept else []
+
+
+async def late_question(
+    db: Database, clock: Clock, catalog: Catalog, *, user_id: int, run_id: int, step_id: str
+) -> Step | None:
+    """A follow-up from an exercise was done: ask the question that was waiting for it."""
+    row = await runs_db.get_run(db, user_id, run_id)
+    if row is None or row["status"] != "completed":
+        return None
+    exercise = catalog.get(row["exercise_id"])
+    ctx = await context_for(db, clock, user_id, row["opportunity_id"])
+    turn = engine.ask_late(exercise, _load(row), step_id, ctx)
+    async with db.transaction() as conn:
+        await runs_db.save_state(conn, run_id, turn.state.to_json(), clock.now())
+    return Step(run_id, exercise, turn, ctx, guild_id=row["guild_id"])
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    exercise: Exercise
+    completed: int
+    open_at: tuple[int, int] | None
+    paused: bool
+
+
+async def overview(db: Database, clock: Clock, catalog: Catalog, *, user_id: int) -> list[Overview]:
+    rows = await runs_db.runs_for_user(db, user_id)
+    ctx = await context_for(db, clock, user_id)
+    result = []
+    for exercise in catalog.exercises.values():
+        mine = [r for r in rows if r["exercise_id"] == exercise.id]
+        done = sum(r["status"] in ("completed", "late") for r in mine)
+        open_row = next((r for r in mine if r["status"] in ("active", "paused")), None)
+        at = None
+        if open_row is not None:
+            prompt = engine.prompt_at(exercise, _load(open_row), ctx)
+            at = (prompt.number, prompt.total) if prompt else None
+        result.append(
+            Overview(exercise, done, at, bool(open_row and open_row["status"] == "paused"))
+        )
+    return result
+
+
+def answer_sheet(exercise: Exercise, state: RunState, ctx: Context) -> list[tuple[str, str]]:
+    """(question, answer) for everything answered, in order, for summaries and exports."""
+    sheet: list[tuple[str, str]] = []
+    for step in exercise.steps:
+        if step.id not in state.answers:
+            continue
+        value = state.answers[step.id]
+        if step.kind is Kind.FOR_EACH and step.each is not None:
+            for item, answer_value in (value or {}).items():
+                question = engine.fill(step.each.prompt, state.answers, ctx, item)
+                sheet.append((question, _shown(step.each, answer_value)))
+            continue
+        sheet.append((engine.fill(step.prompt, state.answers, ctx), _shown(step, value)))
+    return sheet
+
+
+def _shown(step: Any, value: Any) -> str:
+    if value is None:
+        return "(skipped)"
+    if step.kind is Kind.CHOICE:
+        option = step.option(value)
+        return option.label if option else str(value)
+    if step.kind is Kind.MULTI:
+        return ", ".join(o.label for v in value if (o := step.option(v)))
+    if step.kind is Kind.LIST:
+        return "\n".join(f"- {v}" for v in value)
+    if step.kind is Kind.DATE:
+        return f"{date.fromisoformat(value):%a %d %b %Y}"
+    return engine.display(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    exercise: Exercise
+    completed_at: str
+    rows: list[tuple[str, str]]
+
+
+async def latest_answers(
+    db: Database, clock: Clock, catalog: Catalog, *, user_id: int, exercise_id: str
+) -> Sheet:
+    exercise = catalog.get(exercise_id)
+    row = await runs_db.latest_completed(db, user_id, exercise_id)
+    if row is None:
+        raise InvalidInput(
+            f"You haven't finished **{exercise.title}** yet. Start it with "
+            f"`/exercise start name:{exercise_id}`."
+        )
+    ctx = await context_for(db, clock, user_id, row["opportunity_id"])
+    return Sheet(exercise, row["completed_at"][:10], answer_sheet(exercise, _load(row), ctx))
+
+
+async def export_markdown(db: Database, clock: Clock, catalog: Catalog, *, user_id: int) -> str:
+    rows = await runs_db.completed_runs(db, user_id)
+    lines = ["# My Next Interview exercises", ""]
+    if not rows:
+        lines.append("No finished exercises yet.")
+    for row in rows:
+        exercise = catalog.exercises.get(row["exercise_id"])
+        if exercise is None:
+            continue
+        ctx = await context_for(db, clock, user_id, row["opportunity_id"])
+        lines += [f"## {exercise.title} ({row['completed_at'][:10]})", ""]
+        for question, shown in answer_sheet(exercise, _load(row), ctx):
+            lines += [f"**{question}**", "", shown, ""]
+    return "\n".join(lines)
+
+
+# -- nudges ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Nudge:
+    delivery_id: int
+    run_id: int
+    user_id: int
+    exercise: Exercise
+
+
+async def claim_nudges(
+    db: Database, catalog: Catalog, now: datetime
+) -> tuple[list[Nudge], datetime | None]:
+    """Paused runs due their one nudge (3 days after pausing), claimed exactly once."""
+    claimed = []
+    for row in await runs_db.paused_before(db, now - NUDGE_AFTER):
+        async with db.transaction() as conn:
+            delivery = await deliveries_db.claim(
+                conn, NUDGE_KIND, row["run_id"], "once", now, user_id=row["user_id"]
+            )
+        if delivery is not None and row["exercise_id"] in catalog.exercises:
+            claimed.append(
+                Nudge(
+                    delivery, row["run_id"], row["user_id"], catalog.exercises[row["exercise_id"]]
+                )
+            )
+    earliest = await runs_db.earliest_pause(db)
+    if earliest is None:
+        return claimed, None
+    return claimed, max(from_db(earliest) + NUDGE_AFTER, now + timedelta(seconds=1))
+
+
+@dataclass(frozen=True, slots=True)
+class ShareTarget:
+    guild_id: int
+    channel_id: int
+    text: str
+    title: str
+
+
+async def share_target(db: Database, catalog: Catalog, *, user_id: int, run_id: int) -> ShareTarget:
+    """Where and what to share for a finished run: the exercise's line, never its answers."""
+    row = await runs_db.get_run(db, user_id, run_id)
+    if row is None or row["status"] not in ("completed", "late"):
+        raise NotFound("Only a finished exercise can be shared.")
+    exercise = catalog.get(row["exercise_id"])
+    if not exercise.share:
+        raise InvalidInput("This exercise has nothing to share.")
+    groups = await groups_db.channels_for_member(db, user_id)
+    chosen = next((g for g in groups if g["guild_id"] == row["guild_id"]), None)
+    chosen = chosen or (groups[0] if groups else None)
+    if chosen is None:
+        raise InvalidInput(
+            "Your group hasn't chosen a channel for posts yet, so there is "
+            "nowhere to share. An organiser can set one with `/setup channel`."
+        )
+    return ShareTarget(chosen["guild_id"], chosen["channel_id"], exercise.share, exercise.title)
+
+
+async def open_run_id(db: Database, user_id: int, exercise_id: str) -> int | None:
+    row = await runs_db.open_run(db, user_id, exercise_id)
+    return row["run_id"] if row else None
+
+
+async def nudge_done(db: Database, clock: Clock, nudge: Nudge, status: str) -> None:
+    await deliveries_db.finish(db, nudge.delivery_id, status, clock.now())

@@ -1,0 +1,327 @@
+"""Showing an exercise conversation in a DM: questions, buttons, menus, summaries.
+
+Every component here is persistent (a ``DynamicItem``) and carries the run and the question it
+belongs to, so a button pressed after a restart, or on an old question, still does the right
+thing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.render import exercises as render
+from bot.render.limits import MESSAGE_CHARS, clip
+from bot.services.exercises import engine, runs
+from bot.services.exercises.engine import CANCEL_NO, CANCEL_YES
+from bot.services.exercises.model import Kind
+from bot.views import GuardedItem
+
+if TYPE_CHECKING:
+    from bot.client import NextInterviewBot
+
+log = logging.getLogger(__name__)
+
+MAX_BUTTONS = 5
+
+
+def position_key(exercise: Any, position: engine.Position | None) -> str:
+    if position is None:
+        return "x"
+    index = [s.id for s in exercise.steps].index(position.step)
+    return f"{index}" if position.item is None else f"{index}.{position.item}"
+
+
+def question_view(step: runs.Step) -> discord.ui.View | None:
+    prompt = step.turn.prompt
+    if prompt is None:
+        return None
+    asked = prompt.step
+    key = position_key(step.exercise, step.turn.state.position)
+    view = discord.ui.View(timeout=None)
+    if asked.kind is Kind.CHOICE and len(asked.options) <= MAX_BUTTONS:
+        for option in asked.options:
+            view.add_item(ChoiceButton(step.run_id, key, option.value, option.label))
+        return view
+    if asked.kind in (Kind.CHOICE, Kind.MULTI):
+        low = 1 if asked.kind is Kind.CHOICE else asked.min_choices
+        high = 1 if asked.kind is Kind.CHOICE else (asked.max_choices or len(asked.options))
+        view.add_item(ChoiceMenu(step.run_id, key, asked.options, low, high))
+        return view
+    return None
+
+
+async def send_step(
+    bot: NextInterviewBot, channel: discord.abc.Messageable, step: runs.Step
+) -> None:
+    """Everything one turn has to say, in order."""
+    turn = step.turn
+    for note in turn.notes:
+        await channel.send(clip(note, MESSAGE_CHARS))
+    if turn.paused:
+        await channel.send(
+            "Paused. Everything so far is saved. Send any message here, or use "
+            "`/exercise resume`, when you want to carry on."
+        )
+    if turn.confirm_cancel:
+        view = discord.ui.View(timeout=None)
+        view.add_item(CancelButton(step.run_id, "yes"))
+        view.add_item(CancelButton(step.run_id, "no"))
+        await channel.send(
+            "Cancel this exercise? Your answers in this run will be discarded.", view=view
+        )
+    if turn.cancelled:
+        await channel.send("Cancelled. Start again any time with `/exercise start`.")
+    if turn.prompt is not None:
+        view = question_view(step)
+        embed = render.prompt_embed(step.exercise, turn.prompt)
+        await channel.send(embed=embed, **({"view": view} if view else {}))
+    if turn.completed:
+        await _send_completion(channel, step)
+    if turn.late_answered:
+        await channel.send(f"Thanks: added to your **{step.exercise.title}**.")
+
+
+async def _send_completion(channel: discord.abc.Messageable, step: runs.Step) -> None:
+    sheet = runs.answer_sheet(step.exercise, step.turn.state, step.context)
+    embeds = render.summary_embeds(step.exercise, step.turn.state, step.context, sheet)
+    # One embed per message keeps each message under the 6,000-character total.
+    for embed in embeds[:-1]:
+        await channel.send(embed=embed)
+    share = discord.ui.View(timeout=None)
+    if step.exercise.share:
+        share.add_item(ShareButton(step.run_id))
+    await channel.send(embed=embeds[-1], **({"view": share} if share.children else {}))
+    if step.created:
+        await channel.send("Added for you:\n" + "\n".join(f"- {c}" for c in step.created))
+    if step.offered:
+        view = discord.ui.View(timeout=None)
+        view.add_item(EffectsButton(step.run_id, "yes"))
+        view.add_item(EffectsButton(step.run_id, "no"))
+        lines = "\n".join(f"- {e.describe()}" for e in step.offered)
+        await channel.send(
+            clip(f"Your answers suggest these. Add them?\n{lines}", MESSAGE_CHARS), view=view
+        )
+
+
+async def _answer_component(
+    interaction: discord.Interaction[NextInterviewBot], run_id: int, key: str, values: list[str]
+) -> None:
+    bot = interaction.client
+    exercise_step = await runs.resume(
+        bot.db, bot.clock, bot.catalog, user_id=interaction.user.id, run_id=run_id
+    )
+    if exercise_step is None:
+        await interaction.response.send_message("That exercise is no longer open.", ephemeral=True)
+        return
+    current = position_key(exercise_step.exercise, exercise_step.turn.state.position)
+    if key != "x" and current != key:
+        await interaction.response.send_message(
+            "That question was already answered. Here is where you are now:", ephemeral=True
+        )
+        await send_step(bot, interaction.channel, exercise_step)  # type: ignore[arg-type]
+        return
+    async with bot.exercise_lock(interaction.user.id):
+        result = await runs.answer(
+            bot.db,
+            bot.clock,
+            bot.catalog,
+            user_id=interaction.user.id,
+            values=values,
+            run_id=run_id,
+        )
+    # The pressed question's buttons are spent: remove them so nobody answers twice.
+    await interaction.response.edit_message(view=None)
+    if result is not None:
+        await send_step(bot, interaction.channel, result)  # type: ignore[arg-type]
+
+
+class ChoiceButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ni:exb:(?P<run>\d+):(?P<key>[\d.]+|x):(?P<value>[a-z0-9_-]+)",
+):
+    def __init__(self, run_id: int, key: str, value: str, label: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label or value, 80),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"ni:exb:{run_id}:{key}:{value}",
+            )
+        )
+        self.run_id, self.key, self.value = run_id, key, value
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> ChoiceButton:
+        return cls(int(match["run"]), match["key"], match["value"], item.label or "")
+
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        await _answer_component(interaction, self.run_id, self.key, [self.value])
+
+
+class ChoiceMenu(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Select[Any]],
+    template=r"ni:exm:(?P<run>\d+):(?P<key>[\d.]+)",
+):
+    def __init__(
+        self, run_id: int, key: str, options: Any = (), low: int = 1, high: int = 1
+    ) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"ni:exm:{run_id}:{key}",
+                min_values=low,
+                max_values=high,
+                placeholder="Choose…" if high == 1 else "Choose one or more…",
+                options=[
+                    discord.SelectOption(label=clip(o.label, 100), value=o.value) for o in options
+                ]
+                or [discord.SelectOption(label="-", value="-")],
+            )
+        )
+        self.run_id, self.key = run_id, key
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Select[Any],
+        match: re.Match[str],
+    ) -> ChoiceMenu:
+        return cls(int(match["run"]), match["key"])
+
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        values = list((interaction.data or {}).get("values", []))  # type: ignore[union-attr]
+        await _answer_component(interaction, self.run_id, self.key, values)
+
+
+class CancelButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ni:excl:(?P<run>\d+):(?P<answer>yes|no)",
+):
+    def __init__(self, run_id: int, answer: str) -> None:
+        yes = answer == "yes"
+        super().__init__(
+            discord.ui.Button(
+                label="Yes, cancel it" if yes else "No, carry on",
+                style=discord.ButtonStyle.danger if yes else discord.ButtonStyle.secondary,
+                custom_id=f"ni:excl:{run_id}:{answer}",
+            )
+        )
+        self.run_id, self.answer = run_id, answer
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> CancelButton:
+        return cls(int(match["run"]), match["answer"])
+
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        value = CANCEL_YES if self.answer == "yes" else CANCEL_NO
+        await _answer_component(interaction, self.run_id, "x", [value])
+
+
+class EffectsButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ni:exfx:(?P<run>\d+):(?P<answer>yes|no)",
+):
+    def __init__(self, run_id: int, answer: str) -> None:
+        yes = answer == "yes"
+        super().__init__(
+            discord.ui.Button(
+                label="Create them" if yes else "No thanks",
+                style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
+                custom_id=f"ni:exfx:{run_id}:{answer}",
+            )
+        )
+        self.run_id, self.answer = run_id, answer
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> EffectsButton:
+        return cls(int(match["run"]), match["answer"])
+
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        bot = interaction.client
+        created = await runs.settle_effects(
+            bot.db,
+            bot.clock,
+            user_id=interaction.user.id,
+            run_id=self.run_id,
+            accept=self.answer == "yes",
+        )
+        if created:
+            bot.poke_reminders()
+        text = (
+            ("Created:\n" + "\n".join(f"- {c}" for c in created))
+            if created
+            else "Fine: nothing was added."
+        )
+        await interaction.response.edit_message(content=clip(text, MESSAGE_CHARS), view=None)
+
+
+class ShareButton(
+    GuardedItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ni:exsh:(?P<run>\d+)"
+):
+    """Share the short, non-private line about a finished exercise with the group."""
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Share with the group",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ni:exsh:{run_id}",
+            )
+        )
+        self.run_id = run_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> ShareButton:
+        return cls(int(match["run"]))
+
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        bot = interaction.client
+        target = await runs.share_target(
+            bot.db, bot.catalog, user_id=interaction.user.id, run_id=self.run_id
+        )
+        channel = bot.get_partial_messageable(target.channel_id, guild_id=target.guild_id)
+        text = target.text.format(member=interaction.user.mention, title=target.title)
+        try:
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.warning("Sharing run %s to %s failed: %s", self.run_id, target.channel_id, exc)
+            await interaction.response.send_message(
+                "I couldn't post in your group's channel. Ask an organiser to check my "
+                "permissions there.",
+                ephemeral=True,
+            )
+            return
+        await interaction.response.edit_message(view=None)
+        await interaction.followup.send(
+            "Shared with your group (just that line, nothing of your answers)."
+        )
+
+
+DYNAMIC_ITEMS = (ChoiceButton, ChoiceMenu, CancelButton, EffectsButton, ShareButton)

@@ -1,0 +1,311 @@
+"""/exercise and the DM conversations: guided exercises that turn the method into a plan."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.render import exercises as render
+from bot.services.exercises import runs
+from bot.views import OwnedView
+from cogs._exercise_ui import DYNAMIC_ITEMS, send_step
+
+if TYPE_CHECKING:
+    from bot.client import NextInterviewBot
+
+log = logging.getLogger(__name__)
+
+NUDGE_JOB = "exercise-nudges"
+DM_CLOSED = 50007
+DMS_CLOSED_HELP = (
+    "I can't send you direct messages, and the exercises happen there so your answers stay "
+    "private. To allow them: right-click this server's icon > **Privacy Settings** > turn on "
+    "**Direct Messages**, then run the command again. Nothing was started."
+)
+NO_RUN_HELP = (
+    "Hi! There's no exercise in progress. Start one with `/exercise start` in your group's "
+    "server (or here), and I'll ask the questions one at a time."
+)
+
+
+async def exercise_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[str]]:
+    needle = current.strip().lower()
+    return [
+        app_commands.Choice(name=f"{e.id}: {e.title}"[:100], value=e.id)
+        for e in interaction.client.catalog.exercises.values()
+        if needle in e.id or needle in e.title.lower()
+    ][:25]
+
+
+async def opportunity_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[int]]:
+    from bot.services import pipeline
+
+    found = await pipeline.autocomplete(
+        interaction.client.db, user_id=interaction.user.id, text=current
+    )
+    return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+
+class ResumeOrRestart(OwnedView):
+    def __init__(
+        self,
+        cog: Exercises,
+        owner_id: int,
+        exercise_id: str,
+        guild_id: int | None,
+        opportunity_id: int | None,
+    ) -> None:
+        super().__init__(owner_id, timeout=300)
+        self.cog, self.exercise_id = cog, exercise_id
+        self.guild_id, self.opportunity_id = guild_id, opportunity_id
+
+    @discord.ui.button(label="Resume", style=discord.ButtonStyle.primary)
+    async def resume(
+        self, interaction: discord.Interaction[NextInterviewBot], _: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(view=None)
+        await self.cog.resume_in_dm(interaction, exercise_id=self.exercise_id)
+
+    @discord.ui.button(label="Start over", style=discord.ButtonStyle.secondary)
+    async def restart(
+        self, interaction: discord.Interaction[NextInterviewBot], _: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.edit_message(view=None)
+        await self.cog.start_in_dm(interaction, self.exercise_id, self.opportunity_id, restart=True)
+
+
+class Pages(OwnedView):
+    def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
+        super().__init__(owner_id)
+        self.pages, self.index = pages, 0
+        self.update()
+
+    def update(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction[Any], _: Any) -> None:
+        self.index -= 1
+        self.update()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[Any], _: Any) -> None:
+        self.index += 1
+        self.update()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+
+class Exercises(commands.GroupCog, group_name="exercise"):
+    """Guided exercises, answered privately in DMs."""
+
+    def __init__(self, bot: NextInterviewBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.bot.scheduler.register(NUDGE_JOB, self.send_nudges)
+
+    # -- commands ----------------------------------------------------------------------------
+
+    @app_commands.command(name="start")
+    @app_commands.describe(name="Which exercise", opportunity="An opportunity it is about")
+    @app_commands.autocomplete(name=exercise_autocomplete, opportunity=opportunity_autocomplete)
+    async def start(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        name: str,
+        opportunity: int | None = None,
+    ) -> None:
+        """Start a guided exercise in your DMs (answers stay private)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.start_in_dm(interaction, name, opportunity)
+
+    async def start_in_dm(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        name: str,
+        opportunity: int | None,
+        *,
+        restart: bool = False,
+    ) -> None:
+        bot = self.bot
+        try:
+            step = await runs.start(
+                bot.db,
+                bot.clock,
+                bot.catalog,
+                user_id=interaction.user.id,
+                exercise_id=name,
+                guild_id=interaction.guild_id,
+                opportunity_id=opportunity,
+                restart=restart,
+            )
+        except runs.AlreadyOpen as open_run:
+            view = ResumeOrRestart(
+                self, interaction.user.id, name, interaction.guild_id, opportunity
+            )
+            await interaction.followup.send(open_run.message, view=view, ephemeral=True)
+            return
+        try:
+            channel = await interaction.user.create_dm()
+            await channel.send(embed=render.intro_embed(step.exercise))
+            await send_step(bot, channel, step)
+        except discord.Forbidden as exc:
+            await runs.discard(bot.db, step.run_id)
+            log.info("Exercise not started for %s: DMs closed (%s)", interaction.user.id, exc.code)
+            await interaction.followup.send(DMS_CLOSED_HELP, ephemeral=True)
+            return
+        where = "here" if interaction.guild_id is None else "in your DMs"
+        await interaction.followup.send(
+            f"**{step.exercise.title}** has started {where}. Answer at your own pace: every "
+            "answer is saved.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="resume")
+    async def resume(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """Continue your exercise in progress where you left off."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.resume_in_dm(interaction)
+
+    async def resume_in_dm(
+        self, interaction: discord.Interaction[NextInterviewBot], *, exercise_id: str | None = None
+    ) -> None:
+        bot = self.bot
+        run_id = None
+        if exercise_id is not None:
+            row = await runs.open_run_id(bot.db, interaction.user.id, exercise_id)
+            run_id = row
+        step = await runs.resume(
+            bot.db, bot.clock, bot.catalog, user_id=interaction.user.id, run_id=run_id
+        )
+        if step is None:
+            await interaction.followup.send(
+                "You have no exercise in progress. Start one with `/exercise start`.",
+                ephemeral=True,
+            )
+            return
+        try:
+            channel = await interaction.user.create_dm()
+            await send_step(bot, channel, step)
+        except discord.Forbidden:
+            await interaction.followup.send(
+                DMS_CLOSED_HELP.replace("Nothing was started.", "Your answers are safe."),
+                ephemeral=True,
+            )
+            return
+        await interaction.followup.send(
+            f"Picked up **{step.exercise.title}** in your DMs.", ephemeral=True
+        )
+
+    @app_commands.command(name="cancel")
+    @app_commands.describe(name="Which exercise to cancel (default: the one you're doing now)")
+    @app_commands.autocomplete(name=exercise_autocomplete)
+    async def cancel(
+        self, interaction: discord.Interaction[NextInterviewBot], name: str | None = None
+    ) -> None:
+        """Cancel an exercise in progress (its answers are discarded)."""
+        exercise = await runs.cancel(
+            self.bot.db,
+            self.bot.clock,
+            self.bot.catalog,
+            user_id=interaction.user.id,
+            exercise_id=name,
+        )
+        text = (
+            f"Cancelled **{exercise.title}**."
+            if exercise
+            else "There's no exercise in progress to cancel."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="list")
+    async def list_(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """What exercises there are, which you finished, and where you are."""
+        items = await runs.overview(
+            self.bot.db, self.bot.clock, self.bot.catalog, user_id=interaction.user.id
+        )
+        await interaction.response.send_message(embed=render.overview_embed(items), ephemeral=True)
+
+    @app_commands.command(name="answers")
+    @app_commands.describe(name="Which exercise")
+    @app_commands.autocomplete(name=exercise_autocomplete)
+    async def answers(self, interaction: discord.Interaction[NextInterviewBot], name: str) -> None:
+        """Your latest finished answers to an exercise (only you see them)."""
+        sheet = await runs.latest_answers(
+            self.bot.db,
+            self.bot.clock,
+            self.bot.catalog,
+            user_id=interaction.user.id,
+            exercise_id=name,
+        )
+        pages = render.sheet_pages(sheet)
+        if len(pages) == 1:
+            await interaction.response.send_message(embed=pages[0], ephemeral=True)
+            return
+        view = Pages(interaction.user.id, pages)
+        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=True)
+        view.message = await interaction.original_response()
+
+    @app_commands.command(name="export")
+    async def export(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """All your finished exercises as a Markdown file (only you see it)."""
+        text = await runs.export_markdown(
+            self.bot.db, self.bot.clock, self.bot.catalog, user_id=interaction.user.id
+        )
+        file = discord.File(io.BytesIO(text.encode()), filename="my-exercises.md")
+        await interaction.response.send_message("Your exercises:", file=file, ephemeral=True)
+
+    # -- the DM conversation -------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.guild is not None or message.author.bot:
+            return
+        bot = self.bot
+        async with bot.exercise_lock(message.author.id):
+            step = await runs.answer(
+                bot.db, bot.clock, bot.catalog, user_id=message.author.id, text=message.content
+            )
+        try:
+            if step is None:
+                await message.channel.send(NO_RUN_HELP)
+            else:
+                await send_step(bot, message.channel, step)
+        except discord.HTTPException as exc:
+            # The answer is saved; the next message or /exercise resume shows the question.
+            log.warning("Could not reply in DM to %s: %s", message.author.id, exc)
+
+    # -- nudges --------------------------------------------------------------------------------
+
+    async def send_nudges(self, now: datetime) -> datetime | None:
+        nudges, next_wake = await runs.claim_nudges(self.bot.db, self.bot.catalog, now)
+        for nudge in nudges:
+            status = "sent"
+            try:
+                await self.bot.pacer.wait()
+                channel = await self.bot.create_dm(discord.Object(nudge.user_id))
+                await self.bot.pacer.wait()
+                await channel.send(render.nudge_text(nudge.exercise))
+            except discord.HTTPException as exc:
+                status = "failed"
+                log.info("Exercise nudge to %s not delivered: %s", nudge.user_id, exc)
+            await runs.nudge_done(self.bot.db, self.bot.clock, nudge, status)
+        return next_wake
+
+
+async def setup(bot: NextInterviewBot) -> None:
+    await bot.add_cog(Exercises(bot))
