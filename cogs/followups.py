@@ -15,7 +15,9 @@ from discord.ext import commands
 from bot.client import REMINDER_JOB
 from bot.render import wins as render
 from bot.services import followups as followups_service
+from bot.services.exercises import runs as exercise_runs
 from bot.views import GuardedItem, OwnedView
+from cogs._exercise_ui import send_step
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -25,6 +27,21 @@ log = logging.getLogger(__name__)
 PER_PAGE = 4  # one row of five buttons per follow-up, plus a row to turn pages
 ACTIONS = {"done": "Done", "1d": "+1 day", "3d": "+3 days", "1w": "+1 week", "drop": "Drop"}
 DM_CLOSED = 50007
+
+
+async def ask_late_question(
+    bot: NextInterviewBot, user: discord.abc.User, run_id: int, step_id: str
+) -> None:
+    """An exercise was waiting for this follow-up (e.g. "what did they suggest?"): ask now."""
+    step = await exercise_runs.late_question(
+        bot.db, bot.clock, bot.catalog, user_id=user.id, run_id=run_id, step_id=step_id
+    )
+    if step is None:
+        return
+    try:
+        await send_step(bot, await user.create_dm(), step)
+    except discord.HTTPException as exc:
+        log.info("Could not ask %s the follow-up question: %s", user.id, exc)
 
 
 class FollowUpButton(
@@ -63,6 +80,11 @@ class FollowUpButton(
                 bot.db, bot.clock, user_id=user_id, follow_up_id=self.follow_up_id
             )
             text = f"Done: {item.reason} ({item.person}). Logged as a follow-up win."
+            if item.run_id is not None and item.late_step:
+                await interaction.response.send_message(text, ephemeral=True)
+                await ask_late_question(bot, interaction.user, item.run_id, item.late_step)
+                bot.poke_reminders()
+                return
         elif self.action == "drop":
             item = await followups_service.drop(
                 bot.db, bot.clock, user_id=user_id, follow_up_id=self.follow_up_id

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.client import handle_interaction_error
 from bot.render import wins as render
 from bot.services import pipeline as pipeline_service
+from bot.services import target as target_service
 from bot.services.kinds import Outcome, Stage
+from bot.views import OwnedView
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -26,6 +29,77 @@ async def opportunity_autocomplete(
         interaction.client.db, user_id=interaction.user.id, text=current
     )
     return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+
+class SettleView(OwnedView):
+    """One button that opens the few questions settling how an opportunity compares."""
+
+    def __init__(
+        self, owner_id: int, opportunity_id: int, title: str, versus: target_service.Comparison
+    ) -> None:
+        super().__init__(owner_id)
+        self.opportunity_id, self.title, self.versus = opportunity_id, title, versus
+
+    @discord.ui.button(label="Compare with my target", style=discord.ButtonStyle.primary)
+    async def compare(
+        self, interaction: discord.Interaction[NextInterviewBot], _: discord.ui.Button[Any]
+    ) -> None:
+        await interaction.response.send_modal(
+            TargetModal(self.opportunity_id, self.title, self.versus)
+        )
+
+
+class TargetModal(discord.ui.Modal):
+    """Salary offered, and meets / falls short for each other criterion of the target."""
+
+    def __init__(self, opportunity_id: int, title: str, versus: target_service.Comparison) -> None:
+        super().__init__(title=f"{title} vs your target"[:45])
+        self.opportunity_id, self.title = opportunity_id, title
+        self.salary: discord.ui.TextInput[Any] | None = None
+        self.judged: dict[str, discord.ui.Select[Any]] = {}
+        for criterion in versus.criteria:
+            if criterion.key == "salary":
+                self.salary = discord.ui.TextInput(
+                    label="Salary offered (if you know it)",
+                    required=False,
+                    max_length=40,
+                    placeholder=f"Your target: {criterion.target}"[:100],
+                )
+                self.add_item(self.salary)
+                continue
+            select: discord.ui.Select[Any] = discord.ui.Select(
+                options=[
+                    discord.SelectOption(
+                        label=label[:100], value=value, default=value == criterion.status
+                    )
+                    for value, label in target_service.STATUS_LABELS.items()
+                ]
+            )
+            self.judged[criterion.key] = select
+            self.add_item(
+                discord.ui.Label(
+                    text=criterion.label[:45], description=criterion.target[:100], component=select
+                )
+            )
+
+    async def on_submit(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        result = await target_service.settle(
+            interaction.client.db,
+            interaction.client.clock,
+            user_id=interaction.user.id,
+            opportunity_id=self.opportunity_id,
+            salary=self.salary.value if self.salary else None,
+            judged={key: select.values[0] for key, select in self.judged.items() if select.values},
+        )
+        if result is None:
+            await interaction.response.send_message("You have no target yet.", ephemeral=True)
+            return
+        await interaction.response.send_message(
+            embed=render.comparison(result, self.title), ephemeral=True
+        )
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        await handle_interaction_error(interaction, error)
 
 
 class Pipeline(commands.GroupCog, group_name="pipeline"):
@@ -73,7 +147,17 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         if due:
             text += f" Follow-up set for {render.day(due)}."
         text += f" You now have {view.in_the_works} in the works."
-        await interaction.response.send_message(text, ephemeral=True)
+        versus = await target_service.for_opportunity(
+            self.bot.db, user_id=interaction.user.id, opportunity_id=item.opportunity_id
+        )
+        if versus is None:
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        settle = SettleView(interaction.user.id, item.opportunity_id, item.title, versus)
+        await interaction.response.send_message(
+            text, embed=render.comparison(versus, item.title), view=settle, ephemeral=True
+        )
+        settle.message = await interaction.original_response()
 
     @app_commands.command(name="list")
     async def list_(self, interaction: discord.Interaction[NextInterviewBot]) -> None:

@@ -128,3 +128,10 @@ async def in_the_works(db: Database, user_id: int) -> int:
 async def history(db: Database, opportunity_id: int) -> list[Row]:
     query = "SELECT * FROM opportunity_events WHERE opportunity_id = ? ORDER BY event_id"
     return await db.fetchall(query, (opportunity_id,))
+
+
+async def set_target_check(
+    conn: aiosqlite.Connection, user_id: int, opportunity_id: int, check: str
+) -> None:
+    query = "UPDATE opportunities SET target_check = ? WHERE opportunity_id = ? AND user_id = ?"
+    await conn.execute(query, (check, opportunity_id, user_id))

@@ -12,6 +12,7 @@ from bot.services.followups import FollowUp, FollowUpList
 from bot.services.kinds import KIND_LABELS, WinKind
 from bot.services.pipeline import PipelineView
 from bot.services.stats import MemberStats
+from bot.services.target import STATUS_LABELS, Comparison
 from bot.services.wins import WinLogged
 
 SUCCESS = discord.Colour.green()
@@ -138,6 +139,7 @@ def pipeline(view: PipelineView) -> discord.Embed:
             lines.append(
                 f"**{clip(item.title, 120)}** · last contact {contact} · follow-up {follow}"
                 + (f"\n  next: {clip(item.next_step, 150)}" if item.next_step else "")
+                + (f"\n  vs your target: {item.versus_target}" if item.versus_target else "")
             )
         for index, chunk in enumerate(pack_lines(lines, EMBED_FIELD_VALUE)):
             name = f"{stage.value.title()} ({len(items)})" + (" cont." if index else "")
@@ -149,6 +151,23 @@ def pipeline(view: PipelineView) -> discord.Embed:
             value=clip("\n".join(view.nudges), EMBED_FIELD_VALUE),
             inline=False,
         )
+    return embed
+
+
+def comparison(result: Comparison, title: str) -> discord.Embed:
+    embed = discord.Embed(title=f"{clip(title, 200)} vs your target", colour=BRAND_COLOUR)
+    for item in result.criteria:
+        status = STATUS_LABELS[item.status]
+        detail = f" ({item.detail})" if item.detail else ""
+        embed.add_field(
+            name=f"{item.label}: {status}",
+            value=clip(f"Target: {item.target}{detail}", EMBED_FIELD_VALUE),
+            inline=False,
+        )
+    if result.unknown:
+        embed.set_footer(text="Settle the unknowns with the button: it takes a minute.")
+    elif result.short:
+        embed.set_footer(text="It falls short somewhere: worth raising before you go further.")
     return embed
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.clock import Clock
 from bot.db import Database, from_db
@@ -12,7 +14,9 @@ from bot.db import people as people_db
 from bot.db import pipeline as pipeline_db
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
+from bot.services import target as target_service
 from bot.services.dates import parse_follow_up
+from bot.services.exercises.runs import latest_target
 from bot.services.kinds import STAGE_ORDER, Outcome, Stage
 from bot.services.wins import clean_line, clean_note
 
@@ -33,6 +37,7 @@ class Opportunity:
     next_step: str | None
     last_contact: datetime | None
     next_follow_up: date | None
+    versus_target: str | None = None
 
     @property
     def title(self) -> str:
@@ -47,7 +52,9 @@ class PipelineView:
     nudges: list[str]
 
 
-def _opportunity(row: pipeline_db.Row) -> Opportunity:
+def _opportunity(row: pipeline_db.Row, target: dict[str, Any] | None = None) -> Opportunity:
+    check = json.loads(row["target_check"]) if row["target_check"] else None
+    comparison = target_service.compare(target, check)
     return Opportunity(
         opportunity_id=row["opportunity_id"],
         company=row["company"],
@@ -56,6 +63,7 @@ def _opportunity(row: pipeline_db.Row) -> Opportunity:
         next_step=row["next_step"],
         last_contact=from_db(row["last_contact_at"]) if row["last_contact_at"] else None,
         next_follow_up=date.fromisoformat(row["next_follow_up"]) if row["next_follow_up"] else None,
+        versus_target=comparison.line() if comparison else None,
     )
 
 
@@ -150,7 +158,8 @@ async def close(
 async def overview(db: Database, clock: Clock, *, user_id: int) -> PipelineView:
     """Open opportunities by stage, how many are in the works, and what to do about it."""
     now = clock.now()
-    opportunities = [_opportunity(r) for r in await pipeline_db.open_for_user(db, user_id)]
+    target = await latest_target(db, user_id)
+    opportunities = [_opportunity(r, target) for r in await pipeline_db.open_for_user(db, user_id)]
     by_stage: dict[Stage, list[Opportunity]] = {stage: [] for stage in STAGE_ORDER}
     for item in opportunities:
         by_stage[item.stage].append(item)
