@@ -157,7 +157,7 @@ async def test_offer_without_target_says_how_to_get_one(bot: Running, alice: Per
 
 
 async def test_next_interview_creates_follow_ups_and_leads(bot: Running, alice: Person) -> None:
-    question = await start(alice, "next-interview")
+    await start(alice, "next-interview")
     for answer in (
         "Ann at Acme\nBen at Globex\ndone",
         "Any openings on your team?",
@@ -165,11 +165,11 @@ async def test_next_interview_creates_follow_ups_and_leads(bot: Running, alice: 
         "Cy from Initech\ndone",
         "tomorrow",
     ):
-        question = await step(alice, answer)
+        await step(alice, answer)
     bad = await step(alice, "lots")  # a number is wanted: re-prompt, nothing changes
     assert "number" in (alice.dm_messages[-2].text() + bad.text())
     for answer in ("4", "Dana", "Eve at Umbrella"):
-        question = await step(alice, answer)
+        await step(alice, answer)
     summary = await step(alice, "3d")
     assert "Done: " in summary.text()
     await rest_of(alice)
@@ -211,7 +211,7 @@ async def test_typed_choices_work_too(bot: Running, alice: Person) -> None:
     for answer in ("Acme", "skip", "skip"):
         question = await step(alice, answer)
     assert "Career advancement" in question.text()
-    wrong = await step(alice, "7")
+    await step(alice, "7")
     assert "isn't one of the options" in alice.dm_messages[-2].text()
     question = await step(alice, "1, see")
     assert "Career advancement: what exactly" in question.text()
