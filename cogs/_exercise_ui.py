@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_BUTTONS = 5
+NUDGE_JOB = "exercise-nudges"
 
 
 def position_key(exercise: Any, position: engine.Position | None) -> str:
@@ -59,6 +60,10 @@ async def send_step(
 ) -> None:
     """Everything one turn has to say, in order."""
     turn = step.turn
+    if turn.paused:
+        bot.scheduler.poke(NUDGE_JOB)
+    if step.created:
+        bot.poke_reminders()
     for note in turn.notes:
         await channel.send(clip(note, MESSAGE_CHARS))
     if turn.paused:

@@ -14,14 +14,13 @@ from discord.ext import commands
 from bot.render import exercises as render
 from bot.services.exercises import runs
 from bot.views import OwnedView
-from cogs._exercise_ui import DYNAMIC_ITEMS, send_step
+from cogs._exercise_ui import DYNAMIC_ITEMS, NUDGE_JOB, send_step
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
 
 log = logging.getLogger(__name__)
 
-NUDGE_JOB = "exercise-nudges"
 DM_CLOSED = 50007
 DMS_CLOSED_HELP = (
     "I can't send you direct messages, and the exercises happen there so your answers stay "

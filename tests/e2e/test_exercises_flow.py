@@ -112,3 +112,40 @@ async def test_unknown_exercise_and_no_run(bot: Running, alice: Person) -> None:
     assert "no exercise in progress" in (await alice.next_dm()).text()
     with pytest.raises(EmulatorTimeout):
         await alice.next_dm(timeout=0.3)
+
+
+async def test_paused_run_gets_one_nudge_after_three_days(
+    run_bot: BotFactory, alice: Person, clock: object
+) -> None:
+    from datetime import timedelta
+
+    async with run_bot() as running:
+        reply = await alice.slash("exercise start", name="what-i-want")
+        await reply.wait_message()
+        await dm_until(alice, "step 1 of")
+        await say(alice, "pause", "Paused")
+        clock.advance(timedelta(days=2, hours=23))  # type: ignore[attr-defined]
+        await running.scheduler.idle()
+        with pytest.raises(EmulatorTimeout):
+            await alice.next_dm(timeout=0.3)
+        clock.advance(timedelta(hours=1, minutes=1))  # type: ignore[attr-defined]
+        await running.scheduler.idle()
+        nudge = await alice.next_dm()
+        assert "You paused **Know what you want next**" in nudge.text()
+    async with run_bot() as restarted:
+        clock.advance(timedelta(days=5))  # type: ignore[attr-defined]
+        await restarted.scheduler.idle()
+        with pytest.raises(EmulatorTimeout):
+            await alice.next_dm(timeout=0.3)
+        # Any message picks the run up again at the same question.
+        await say(alice, "hello again", "step 1 of")
+
+
+async def test_start_about_an_opportunity(bot: Running, alice: Person) -> None:
+    await alice.slash("pipeline add", company="Acme", stage="interviewing")
+    acme = await bot.db.fetchval("SELECT opportunity_id FROM opportunities")
+    reply = await alice.slash("exercise start", name="why-this-interview", opportunity=acme)
+    await reply.wait_message()
+    assert await bot.db.fetchval("SELECT opportunity_id FROM exercise_runs") == acme
+    listing = await alice.slash("exercise list")
+    assert "in progress at step 1 of" in listing.message.text()

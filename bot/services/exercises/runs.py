@@ -539,9 +539,12 @@ async def claim_nudges(
                 )
             )
     earliest = await runs_db.earliest_pause(db)
+    # Pausing pokes the job; the backstop only covers a poke that was missed.
+    backstop = now + timedelta(hours=6)
     if earliest is None:
-        return claimed, None
-    return claimed, max(from_db(earliest) + NUDGE_AFTER, now + timedelta(seconds=1))
+        return claimed, backstop
+    due = max(from_db(earliest) + NUDGE_AFTER, now + timedelta(seconds=1))
+    return claimed, min(due, backstop)
 
 
 @dataclass(frozen=True, slots=True)
