@@ -128,10 +128,10 @@ def describe_failure(error: BaseException) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command works inside a server: run it in your group's channel."
     if isinstance(error, app_commands.MissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        missing = ", ".join(permission_name(p) for p in error.missing_permissions)
         return f"Only members with **{missing}** can do that. Ask your group's organiser."
     if isinstance(error, app_commands.BotMissingPermissions):
-        missing = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        missing = ", ".join(permission_name(p) for p in error.missing_permissions)
         return f"I need the **{missing}** permission here. A server admin can grant it."
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Easy there: try again in {error.retry_after:.0f} seconds."
@@ -144,6 +144,14 @@ def describe_failure(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
         return "This command changed since your Discord app loaded it. Try again in a minute."
     return None
+
+
+# Discord's UI names for the permissions the bot talks about (the API names differ).
+PERMISSION_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Channel"}
+
+
+def permission_name(permission: str) -> str:
+    return PERMISSION_NAMES.get(permission, permission.replace("_", " ").title())
 
 
 class DMOnly(app_commands.CheckFailure):

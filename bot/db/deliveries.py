@@ -17,14 +17,15 @@ async def claim(
     now: datetime,
     *,
     user_id: int | None = None,
+    guild_id: int | None = None,
 ) -> int | None:
     """Claim one delivery; None if it was claimed before (sent, failed or in flight)."""
     query = """
-        INSERT INTO deliveries (kind, target_id, period, user_id, claimed_at)
-        VALUES (?, ?, ?, ?, ?)
+        INSERT INTO deliveries (kind, target_id, period, user_id, guild_id, claimed_at)
+        VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (kind, target_id, period) DO NOTHING
     """
-    cursor = await conn.execute(query, (kind, target_id, period, user_id, to_db(now)))
+    cursor = await conn.execute(query, (kind, target_id, period, user_id, guild_id, to_db(now)))
     return cursor.lastrowid if cursor.rowcount == 1 else None
 
 
@@ -52,3 +53,8 @@ async def get(db: Database, kind: str, target_id: int, period: str) -> Row | Non
 async def count(db: Database, kind: str) -> int:
     query = "SELECT count(*) FROM deliveries WHERE kind = ?"
     return int(await db.fetchval(query, (kind,)))
+
+
+async def mark_skipped(conn: aiosqlite.Connection, delivery_id: int, detail: str) -> None:
+    query = "UPDATE deliveries SET status = 'skipped', detail = ? WHERE delivery_id = ?"
+    await conn.execute(query, (detail, delivery_id))

@@ -77,3 +77,8 @@ async def channels_for_member(db: Database, user_id: int) -> list[Row]:
         ORDER BY m.last_seen_at DESC
     """
     return await db.fetchall(query, (user_id,))
+
+
+async def row(db: Database, guild_id: int) -> Row | None:
+    query = "SELECT * FROM guilds WHERE guild_id = ?"
+    return await db.fetchone(query, (guild_id,))

@@ -242,6 +242,11 @@ class Emulator:
             person.join(guild, manage_guild=manage_guild)
         return person
 
+    def open_command(self, guild: Guild, name: str) -> None:
+        """What a server admin does in Server Settings > Integrations: let everyone use
+        ``/name`` regardless of its default member permissions (the bot must still check)."""
+        guild.opened_commands.add(name)
+
     def commands(self, guild: Guild | None = None) -> list[dict[str, Any]]:
         """The synced command schema (global, or of a guild), as Discord stored it."""
         return self.command_store.list(guild.id if guild else None)

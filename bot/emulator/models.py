@@ -221,6 +221,9 @@ class Guild:
     members: dict[int, Member]
     joined_at: str
     removed: bool = False
+    # Commands a server admin opened to everyone (Server Settings > Integrations), whatever
+    # their default_member_permissions say.
+    opened_commands: set[str] = field(default_factory=set)
 
     def channel(self, name: str) -> Channel:
         """The channel called ``name`` (raises ``KeyError`` listing the names that exist)."""

@@ -162,7 +162,7 @@ class Person:
         if guild is None and contexts is None and cmd.get("dm_permission") is False:
             raise CommandNotVisible(f"/{cmd['name']} is not available in DMs (dm_permission false)")
         required = cmd.get("default_member_permissions")
-        if guild is not None and required is not None:
+        if guild is not None and required is not None and cmd["name"] not in guild.opened_commands:
             need = int(required)
             have = guild.member_permissions(self.id, channel)
             admin = bool(have & perms.ADMINISTRATOR) or have == perms.ALL

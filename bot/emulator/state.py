@@ -190,7 +190,10 @@ class World:
             "preferred_locale": "en-US",
             "features": [],
             "application_id": None,
-            "system_channel_id": None,
+            # Discord makes a new server's first text channel its system channel.
+            "system_channel_id": (
+                str(next(iter(guild.channels.values())).id) if guild.channels else None
+            ),
             "system_channel_flags": 0,
             "rules_channel_id": None,
             "public_updates_channel_id": None,

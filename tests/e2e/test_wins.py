@@ -145,7 +145,8 @@ async def test_no_announcement_unless_turned_on(
     emulator: Emulator, bot: Running, alice: Person, guild: Guild
 ) -> None:
     await alice.slash("win", kind="interview", who="Acme")
-    assert not [m for m in emulator.sent_messages if m.guild_id and not m.ephemeral]
+    public = [m for m in emulator.sent_messages if m.guild_id and not m.ephemeral]
+    assert all("Thanks for adding" in m.content for m in public)
 
 
 async def test_wins_list_and_remove_with_confirmation(bot: Running, alice: Person) -> None:

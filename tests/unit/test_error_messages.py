@@ -14,7 +14,7 @@ from bot.errors import InvalidInput
     [
         (InvalidInput("That date has passed."), "That date has passed."),
         (app_commands.NoPrivateMessage(), "inside a server"),
-        (app_commands.MissingPermissions(["manage_guild"]), "**Manage Guild**"),
+        (app_commands.MissingPermissions(["manage_guild"]), "**Manage Server**"),
         (app_commands.BotMissingPermissions(["embed_links"]), "I need the **Embed Links**"),
         (
             app_commands.CommandOnCooldown(app_commands.Cooldown(1, 30), 12.4),

@@ -1,0 +1,196 @@
+"""Queries of the group rhythm: settings, schedules, commitments, posts and their problems."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.db.core import Database, Row, to_db
+
+
+async def set_group_field(
+    conn: aiosqlite.Connection, guild_id: int, column: str, value: object
+) -> None:
+    """Set one of the group's own settings (a fixed set of columns, never user input)."""
+    allowed = {
+        "channel_id",
+        "timezone",
+        "announce_wins",
+        "nudges",
+        "nudge_days",
+        "paused_until",
+        "channel_set_at",
+    }
+    if column not in allowed:
+        raise ValueError(f"not a group setting: {column}")
+    query = f"UPDATE guilds SET {column} = ? WHERE guild_id = ?"  # noqa: S608 - column allow-listed
+    await conn.execute(query, (value, guild_id))
+
+
+async def set_points(conn: aiosqlite.Connection, guild_id: int, kind: str, points: int) -> None:
+    query = """
+        INSERT INTO group_points (guild_id, kind, points) VALUES (?, ?, ?)
+        ON CONFLICT (guild_id, kind) DO UPDATE SET points = excluded.points
+    """
+    await conn.execute(query, (guild_id, kind, points))
+
+
+async def set_schedule(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    post: str,
+    weekday: int | None,
+    minute: int | None,
+    enabled: bool,
+    now: datetime,
+) -> None:
+    query = """
+        INSERT INTO group_schedules (guild_id, post, weekday, minute, enabled, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (guild_id, post) DO UPDATE SET
+            weekday = coalesce(excluded.weekday, weekday),
+            minute = coalesce(excluded.minute, minute),
+            enabled = excluded.enabled, updated_at = excluded.updated_at
+    """
+    await conn.execute(query, (guild_id, post, weekday, minute, int(enabled), to_db(now)))
+
+
+async def schedules(db: Database, guild_id: int | None = None) -> list[Row]:
+    query = """
+        SELECT * FROM group_schedules WHERE guild_id = coalesce(?, guild_id)
+    """
+    return await db.fetchall(query, (guild_id,))
+
+
+async def posting_groups(db: Database) -> list[Row]:
+    """Groups that have a channel and have not removed the bot."""
+    query = """
+        SELECT guild_id, timezone, channel_id, paused_until, channel_set_at, nudges, nudge_days
+        FROM guilds WHERE channel_id IS NOT NULL AND left_at IS NULL
+    """
+    return await db.fetchall(query)
+
+
+async def claimed_posts(db: Database, since_period: str) -> set[tuple[str, int, str]]:
+    query = """
+        SELECT kind, target_id, period FROM deliveries
+        WHERE kind LIKE 'post:%' AND period >= ?
+    """
+    return {(r[0], r[1], r[2]) for r in await db.fetchall(query, (since_period,))}
+
+
+async def set_message(db: Database, delivery_id: int, message_id: int) -> None:
+    query = "UPDATE deliveries SET message_id = ? WHERE delivery_id = ?"
+    await db.execute(query, (message_id, delivery_id))
+
+
+async def post_message(db: Database, guild_id: int, kind: str, period: str) -> int | None:
+    query = """
+        SELECT message_id FROM deliveries
+        WHERE kind = ? AND target_id = ? AND period = ? AND status = 'sent'
+    """
+    return await db.fetchval(query, (kind, guild_id, period))
+
+
+async def problems(db: Database, guild_id: int, limit: int = 5) -> list[Row]:
+    query = """
+        SELECT kind, period, status, detail, claimed_at FROM deliveries
+        WHERE guild_id = ? AND status IN ('failed', 'skipped')
+        ORDER BY claimed_at DESC LIMIT ?
+    """
+    return await db.fetchall(query, (guild_id, limit))
+
+
+async def upsert_commitment(
+    conn: aiosqlite.Connection,
+    guild_id: int,
+    user_id: int,
+    week: str,
+    goal: int,
+    plan: str | None,
+    public: bool,
+    now: datetime,
+) -> None:
+    query = """
+        INSERT INTO commitments (guild_id, user_id, week, goal, plan, public, created_at,
+                                 updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (guild_id, week, user_id) DO UPDATE SET
+            goal = excluded.goal, plan = excluded.plan, public = excluded.public,
+            updated_at = excluded.updated_at
+    """
+    stamp = to_db(now)
+    await conn.execute(query, (guild_id, user_id, week, goal, plan, int(public), stamp, stamp))
+
+
+async def commitments(db: Database, guild_id: int, week: str) -> list[Row]:
+    query = "SELECT * FROM commitments WHERE guild_id = ? AND week = ?"
+    return await db.fetchall(query, (guild_id, week))
+
+
+async def commitment_count(db: Database, guild_id: int, week: str) -> int:
+    query = "SELECT count(*) FROM commitments WHERE guild_id = ? AND week = ?"
+    return int(await db.fetchval(query, (guild_id, week)))
+
+
+async def member_commitments(db: Database, guild_id: int) -> list[Row]:
+    query = "SELECT user_id, week, goal FROM commitments WHERE guild_id = ?"
+    return await db.fetchall(query, (guild_id,))
+
+
+async def group_member_ids(db: Database, guild_id: int) -> list[Row]:
+    query = "SELECT user_id, hidden, joined_at FROM members WHERE guild_id = ?"
+    return await db.fetchall(query, (guild_id,))
+
+
+async def set_hidden(conn: aiosqlite.Connection, guild_id: int, user_id: int, hidden: bool) -> bool:
+    query = "UPDATE members SET hidden = ? WHERE guild_id = ? AND user_id = ?"
+    cursor = await conn.execute(query, (int(hidden), guild_id, user_id))
+    return cursor.rowcount == 1
+
+
+async def follow_ups_due_in_group(db: Database, guild_id: int, first: str, last: str) -> int:
+    query = """
+        SELECT count(*) FROM follow_ups AS f
+        JOIN members AS m ON m.user_id = f.user_id AND m.guild_id = ?
+        WHERE f.status IN ('pending', 'snoozed') AND f.due_on BETWEEN ? AND ?
+    """
+    return int(await db.fetchval(query, (guild_id, first, last)))
+
+
+async def last_win_per_member(db: Database, guild_id: int) -> dict[int, str]:
+    query = """
+        SELECT user_id, max(happened_at) FROM group_wins WHERE guild_id = ? GROUP BY user_id
+    """
+    return {r[0]: r[1] for r in await db.fetchall(query, (guild_id,))}
+
+
+async def wins_per_member_between(
+    db: Database, guild_id: int, start: str, end: str
+) -> dict[int, int]:
+    query = """
+        SELECT user_id, count(*) FROM group_wins
+        WHERE guild_id = ? AND happened_at >= ? AND happened_at < ?
+        GROUP BY user_id
+    """
+    return {r[0]: r[1] for r in await db.fetchall(query, (guild_id, start, end))}
+
+
+async def inactive_candidates(db: Database) -> list[Row]:
+    """People in groups with nudges on, who want DMs: their last win and the group's days."""
+    query = """
+        SELECT m.user_id, min(g.nudge_days) AS days, min(m.joined_at) AS joined_at,
+               (SELECT max(w.happened_at) FROM wins AS w WHERE w.user_id = m.user_id) AS last_win
+        FROM members AS m
+        JOIN guilds AS g ON g.guild_id = m.guild_id
+        JOIN users AS u ON u.user_id = m.user_id
+        WHERE g.nudges = 1 AND g.left_at IS NULL AND u.reminders = 1 AND u.dm_closed_at IS NULL
+        GROUP BY m.user_id
+    """
+    return await db.fetchall(query)
+
+
+async def claimed_keys(db: Database, kind: str) -> set[tuple[int, str]]:
+    query = "SELECT target_id, period FROM deliveries WHERE kind = ?"
+    return {(r[0], r[1]) for r in await db.fetchall(query, (kind,))}

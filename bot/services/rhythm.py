@@ -1,0 +1,527 @@
+"""The group rhythm: settings, weekly posts (what is due, what they say), commitments,
+leaderboards, the facilitator report and inactivity nudges."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import Clock
+from bot.db import Database, from_db, to_db
+from bot.db import deliveries as deliveries_db
+from bot.db import groups as groups_db
+from bot.db import people as people_db
+from bot.db import pipeline as pipeline_db
+from bot.db import rhythm as rhythm_db
+from bot.db import wins as wins_db
+from bot.errors import InvalidInput, NotFound
+from bot.services import profile as profile_service
+from bot.services.dates import parse_follow_up
+from bot.services.kinds import DEFAULT_POINTS, WinKind
+from bot.services.schedules import (
+    DEFAULTS,
+    WEEKDAYS,
+    Due,
+    GroupTimes,
+    Post,
+    Slot,
+    next_after,
+    parse_time,
+    plan,
+    slots_for,
+)
+from bot.services.weeks import current_week, local_date, streak, week_bounds, week_start
+
+POST_KIND = "post:{}"
+NUDGE_KIND = "inactive-nudge"
+LEADERS = 10
+CHART_WEEKS = 8
+QUIET_DAYS = 14
+
+
+# -- settings --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSettings:
+    guild_id: int
+    channel_id: int | None
+    zone: ZoneInfo
+    slots: tuple[Slot, ...]
+    points: dict[WinKind, int]
+    announce_wins: bool
+    nudges: bool
+    nudge_days: int
+    paused_until: date | None
+
+
+async def ensure_group(db: Database, clock: Clock, guild_id: int, name: str = "") -> None:
+    async with db.transaction() as conn:
+        await groups_db.upsert(conn, guild_id, name, clock.now())
+
+
+async def settings(db: Database, guild_id: int) -> GroupSettings:
+    row = await groups_db.row(db, guild_id)
+    if row is None:
+        raise NotFound("This server isn't set up yet: start with `/setup channel`.")
+    overrides = {
+        Post(r["post"]): (r["weekday"], r["minute"], bool(r["enabled"]), from_db(r["updated_at"]))
+        for r in await rhythm_db.schedules(db, guild_id)
+    }
+    since = from_db(row["channel_set_at"]) if row["channel_set_at"] else None
+    custom = await groups_db.points(db, guild_id)
+    return GroupSettings(
+        guild_id=guild_id,
+        channel_id=row["channel_id"],
+        zone=ZoneInfo(row["timezone"]),
+        slots=slots_for(overrides, since),
+        points={k: custom.get(k.value, DEFAULT_POINTS[k]) for k in WinKind},
+        announce_wins=bool(row["announce_wins"]),
+        nudges=bool(row["nudges"]),
+        nudge_days=row["nudge_days"],
+        paused_until=date.fromisoformat(row["paused_until"]) if row["paused_until"] else None,
+    )
+
+
+async def _set(db: Database, guild_id: int, column: str, value: object) -> None:
+    async with db.transaction() as conn:
+        await rhythm_db.set_group_field(conn, guild_id, column, value)
+
+
+async def set_channel(db: Database, clock: Clock, guild_id: int, channel_id: int) -> None:
+    async with db.transaction() as conn:
+        await rhythm_db.set_group_field(conn, guild_id, "channel_id", channel_id)
+        await rhythm_db.set_group_field(conn, guild_id, "channel_set_at", to_db(clock.now()))
+
+
+async def set_timezone(db: Database, guild_id: int, name: str) -> ZoneInfo:
+    zone = profile_service.parse_zone(name)
+    await _set(db, guild_id, "timezone", zone.key)
+    return zone
+
+
+async def set_schedule(
+    db: Database, clock: Clock, guild_id: int, post: str, day: str, at: str
+) -> Slot | None:
+    """Change when a post goes out; ``off`` as the time turns it off. None when off."""
+    try:
+        which = Post(post)
+    except ValueError:
+        raise InvalidInput(
+            f"`{post}` is not a post: checkin, followups, recap, leaderboard."
+        ) from None
+    if at.strip().lower() == "off":
+        async with db.transaction() as conn:
+            await rhythm_db.set_schedule(
+                conn, guild_id, which.value, None, None, False, clock.now()
+            )
+        return None
+    if day not in WEEKDAYS:
+        raise InvalidInput("Pick a day from mon to sun.")
+    try:
+        minute = parse_time(at)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    weekday = WEEKDAYS.index(day)
+    async with db.transaction() as conn:
+        await rhythm_db.set_schedule(
+            conn, guild_id, which.value, weekday, minute, True, clock.now()
+        )
+    return Slot(which, weekday, minute)
+
+
+async def set_points(db: Database, guild_id: int, kind: str, points: int) -> None:
+    if not 0 <= points <= 20:
+        raise InvalidInput("Points are 0 to 20.")
+    try:
+        WinKind(kind)
+    except ValueError:
+        raise InvalidInput(f"`{kind}` is not a kind of win.") from None
+    async with db.transaction() as conn:
+        await rhythm_db.set_points(conn, guild_id, kind, points)
+
+
+async def set_flag(db: Database, guild_id: int, column: str, on: bool) -> None:
+    await _set(db, guild_id, column, int(on))
+
+
+async def set_nudge_days(db: Database, guild_id: int, days: int) -> None:
+    if not 7 <= days <= 60:
+        raise InvalidInput("Nudge after 7 to 60 days without a win.")
+    await _set(db, guild_id, "nudge_days", days)
+
+
+async def pause(db: Database, clock: Clock, guild_id: int, until: str) -> date:
+    group = await settings(db, guild_id)
+    today = clock.now().astimezone(group.zone).date()
+    day = parse_follow_up(until, today)
+    if day is None:
+        raise InvalidInput("Pause until which date? e.g. 2026-01-05.")
+    await _set(db, guild_id, "paused_until", day.isoformat())
+    return day
+
+
+async def resume(db: Database, guild_id: int) -> None:
+    await _set(db, guild_id, "paused_until", None)
+
+
+# -- what is due -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedPost:
+    delivery_id: int
+    guild_id: int
+    channel_id: int
+    post: Post
+    period: str
+    zone: ZoneInfo
+
+
+async def _group_times(db: Database) -> tuple[list[GroupTimes], dict[int, tuple[int, ZoneInfo]]]:
+    overrides: dict[int, dict[Post, tuple[int | None, int | None, bool, datetime]]] = {}
+    for r in await rhythm_db.schedules(db):
+        overrides.setdefault(r["guild_id"], {})[Post(r["post"])] = (
+            r["weekday"],
+            r["minute"],
+            bool(r["enabled"]),
+            from_db(r["updated_at"]),
+        )
+    groups, channels = [], {}
+    for row in await rhythm_db.posting_groups(db):
+        zone = ZoneInfo(row["timezone"])
+        since = from_db(row["channel_set_at"]) if row["channel_set_at"] else None
+        paused = date.fromisoformat(row["paused_until"]) if row["paused_until"] else None
+        groups.append(
+            GroupTimes(
+                row["guild_id"], zone, slots_for(overrides.get(row["guild_id"], {}), since), paused
+            )
+        )
+        channels[row["guild_id"]] = (row["channel_id"], zone)
+    return groups, channels
+
+
+async def claim_due_posts(db: Database, now: datetime) -> tuple[list[ClaimedPost], datetime | None]:
+    """Claim every post due now (within the grace window); record missed ones as skipped."""
+    groups, channels = await _group_times(db)
+    due, missed, wake = plan(groups, now)
+    already = await rhythm_db.claimed_posts(db, (now - timedelta(days=15)).date().isoformat())
+    claimed: list[ClaimedPost] = []
+    fresh = [
+        d
+        for d in due + missed
+        if (POST_KIND.format(d.post.value), d.guild_id, d.period) not in already
+    ]
+    for item in fresh:
+        skipped = item in missed
+        async with db.transaction() as conn:
+            delivery = await deliveries_db.claim(
+                conn,
+                POST_KIND.format(item.post.value),
+                item.guild_id,
+                item.period,
+                now,
+                guild_id=item.guild_id,
+            )
+            if delivery is not None and skipped:
+                await conn.execute(
+                    "UPDATE deliveries SET status = 'skipped', detail = ? WHERE delivery_id = ?",
+                    (
+                        f"missed: due {to_db(item.at)}, more than 12 hours before the bot was back",
+                        delivery,
+                    ),
+                )
+        if delivery is not None and not skipped:
+            channel_id, zone = channels[item.guild_id]
+            claimed.append(
+                ClaimedPost(delivery, item.guild_id, channel_id, item.post, item.period, zone)
+            )
+    return claimed, wake
+
+
+async def post_sent(db: Database, clock: Clock, post: ClaimedPost, message_id: int) -> None:
+    await deliveries_db.finish(db, post.delivery_id, "sent", clock.now(), message_id=message_id)
+
+
+async def post_failed(db: Database, clock: Clock, post: ClaimedPost, detail: str) -> None:
+    await deliveries_db.finish(db, post.delivery_id, "failed", clock.now(), detail=detail)
+
+
+async def problems(db: Database, guild_id: int) -> list[str]:
+    return [
+        f"{r['claimed_at'][:16].replace('T', ' ')} UTC: {r['kind'].removeprefix('post:')} "
+        f"{r['status']} ({r['detail'] or 'no detail'})"
+        for r in await rhythm_db.problems(db, guild_id)
+    ]
+
+
+def next_times(group: GroupSettings, now: datetime) -> list[tuple[Slot, datetime | None]]:
+    return [(s, next_after(s, group.zone, now) if s.enabled else None) for s in group.slots]
+
+
+# -- commitments -----------------------------------------------------------------------------
+
+
+def group_week(now: datetime, zone: ZoneInfo) -> date:
+    return current_week(now, zone)
+
+
+async def commit(
+    db: Database,
+    clock: Clock,
+    *,
+    guild_id: int,
+    user_id: int,
+    goal: int,
+    plan_text: str | None,
+    public: bool,
+) -> tuple[str, int]:
+    """Record this week's commitment (again: the latest wins); returns (week, committed)."""
+    if not 0 <= goal <= 50:
+        raise InvalidInput("A weekly goal is a number from 0 to 50.")
+    text = (plan_text or "").strip() or None
+    if text and len(text) > 500:
+        raise InvalidInput("Keep the plan to 500 characters.")
+    if public and not text:
+        raise InvalidInput("To share a plan, write it in the plan box (or set a private goal).")
+    group = await settings(db, guild_id)
+    now = clock.now()
+    week = group_week(now, group.zone).isoformat()
+    async with db.transaction() as conn:
+        await people_db.ensure_user(conn, user_id, now)
+        await groups_db.upsert(conn, guild_id, "", now)
+        await people_db.touch_member(conn, guild_id, user_id, now)
+        await rhythm_db.upsert_commitment(conn, guild_id, user_id, week, goal, text, public, now)
+    return week, await rhythm_db.commitment_count(db, guild_id, week)
+
+
+async def committed(db: Database, guild_id: int, week: str) -> int:
+    return await rhythm_db.commitment_count(db, guild_id, week)
+
+
+# -- post contents ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupsPost:
+    due_this_week: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecapPost:
+    progress: list[tuple[int, int, int]]  # (user, wins, goal) of members with a win
+    still_going: int  # committed members without a win yet: counted, never named
+    totals: dict[WinKind, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Leader:
+    user_id: int
+    points: int
+    wins: int
+    streak: int
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    title: str
+    leaders: list[Leader]
+    total: int
+    previous_total: int | None
+    weekly: list[tuple[date, int]] = field(default_factory=list)
+
+
+def _bounds(period: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    return week_bounds(date.fromisoformat(period), zone)
+
+
+async def followups_post(db: Database, guild_id: int, period: str) -> FollowupsPost:
+    monday = date.fromisoformat(period)
+    count = await rhythm_db.follow_ups_due_in_group(
+        db, guild_id, monday.isoformat(), (monday + timedelta(days=6)).isoformat()
+    )
+    return FollowupsPost(count)
+
+
+async def recap_post(db: Database, guild_id: int, period: str, zone: ZoneInfo) -> RecapPost:
+    start, end = _bounds(period, zone)
+    wins = await rhythm_db.wins_per_member_between(db, guild_id, to_db(start), to_db(end))
+    hidden = {r["user_id"] for r in await rhythm_db.group_member_ids(db, guild_id) if r["hidden"]}
+    progress, still = [], 0
+    for row in await rhythm_db.commitments(db, guild_id, period):
+        if row["user_id"] in hidden:
+            continue
+        count = wins.get(row["user_id"], 0)
+        if count:
+            progress.append((row["user_id"], count, row["goal"]))
+        else:
+            still += 1
+    totals = await wins_db.group_kind_totals(db, guild_id, start, end)
+    progress.sort(key=lambda p: (-p[1], p[0]))
+    return RecapPost(progress, still, {k: totals.get(k.value, 0) for k in WinKind})
+
+
+async def _streak(db: Database, clock: Clock, user_id: int, now: datetime) -> int:
+    profile = await profile_service.load(db, clock, user_id)
+    since = now - timedelta(weeks=104)
+    days = [
+        local_date(from_db(t), profile.zone) for t in await wins_db.times_since(db, user_id, since)
+    ]
+    return streak(days, profile.today(now))
+
+
+async def board(db: Database, clock: Clock, guild_id: int, period: str = "week") -> Board:
+    """Top members by points for the week (or month, or all time) in the group's zone."""
+    group = await settings(db, guild_id)
+    now = clock.now()
+    points = {k.value: v for k, v in group.points.items()}
+    monday = group_week(now, group.zone)
+    start, end = week_bounds(monday, group.zone)
+    previous: int | None = None
+    title = f"Week of {monday:%d %b}"
+    if period == "month":
+        first = now.astimezone(group.zone).date().replace(day=1)
+        start = datetime.combine(first, time(0), tzinfo=group.zone).astimezone(UTC)
+        title = f"{first:%B %Y}"
+    elif period == "all":
+        start, title = datetime(2000, 1, 1, tzinfo=UTC), "All time"
+    else:
+        before = week_bounds(monday - timedelta(days=7), group.zone)
+        previous = sum((await wins_db.group_kind_totals(db, guild_id, *before)).values())
+    rows = await wins_db.group_leaders(db, guild_id, start, end, points, limit=LEADERS)
+    leaders = [
+        Leader(r["user_id"], r["points"], r["wins"], await _streak(db, clock, r["user_id"], now))
+        for r in rows
+    ]
+    total = sum((await wins_db.group_kind_totals(db, guild_id, start, end)).values())
+    weekly = []
+    if period == "week":
+        for back in range(CHART_WEEKS - 1, -1, -1):
+            week = monday - timedelta(weeks=back)
+            totals = await wins_db.group_kind_totals(db, guild_id, *week_bounds(week, group.zone))
+            weekly.append((week, sum(totals.values())))
+    return Board(title, leaders, total, previous, weekly)
+
+
+# -- facilitator report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    members: int
+    active_this_week: int
+    wins_this_week: int
+    quiet: list[int]
+    csv_text: str
+
+
+async def report(db: Database, clock: Clock, guild_id: int) -> Report:
+    group = await settings(db, guild_id)
+    now = clock.now()
+    monday = group_week(now, group.zone)
+    week_start_at, week_end_at = week_bounds(monday, group.zone)
+    first = now.astimezone(group.zone).date().replace(day=1)
+    month_start = datetime.combine(first, time(0), tzinfo=group.zone).astimezone(UTC)
+    week = await rhythm_db.wins_per_member_between(
+        db, guild_id, to_db(week_start_at), to_db(week_end_at)
+    )
+    month = await rhythm_db.wins_per_member_between(
+        db, guild_id, to_db(month_start), to_db(week_end_at)
+    )
+    last = await rhythm_db.last_win_per_member(db, guild_id)
+    commitments: dict[int, list[tuple[str, int]]] = {}
+    for row in await rhythm_db.member_commitments(db, guild_id):
+        commitments.setdefault(row["user_id"], []).append((row["week"], row["goal"]))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "user_id",
+            "wins_this_week",
+            "wins_this_month",
+            "last_win",
+            "things_in_the_works",
+            "weeks_committed",
+            "commitments_kept",
+            "quiet",
+        ]
+    )
+    quiet = []
+    members = await rhythm_db.group_member_ids(db, guild_id)
+    for row in members:
+        user = row["user_id"]
+        last_win = from_db(last[user]) if user in last else None
+        is_quiet = last_win is None or now - last_win > timedelta(days=QUIET_DAYS)
+        if is_quiet:
+            quiet.append(user)
+        kept = 0
+        for week_iso, goal in commitments.get(user, []):
+            bounds = _bounds(week_iso, group.zone)
+            done = (
+                await rhythm_db.wins_per_member_between(
+                    db, guild_id, to_db(bounds[0]), to_db(bounds[1])
+                )
+            ).get(user, 0)
+            kept += done >= goal
+        writer.writerow(
+            [
+                user,
+                week.get(user, 0),
+                month.get(user, 0),
+                last_win.astimezone(group.zone).date().isoformat() if last_win else "",
+                await pipeline_db.in_the_works(db, user),
+                len(commitments.get(user, [])),
+                kept,
+                "yes" if is_quiet else "",
+            ]
+        )
+    return Report(len(members), len(week), sum(week.values()), quiet, out.getvalue())
+
+
+# -- inactivity nudges -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InactiveNudge:
+    delivery_id: int
+    user_id: int
+    days: int
+
+
+async def claim_inactivity_nudges(
+    db: Database, now: datetime
+) -> tuple[list[InactiveNudge], datetime]:
+    """One kind DM per quiet stretch: keyed by the member's last win (or their joining)."""
+    claimed, wake = [], now + timedelta(hours=6)
+    done = await rhythm_db.claimed_keys(db, NUDGE_KIND)
+    for row in await rhythm_db.inactive_candidates(db):
+        since_text = row["last_win"] or row["joined_at"]
+        since = from_db(since_text)
+        due = since + timedelta(days=row["days"])
+        if due > now:
+            wake = min(wake, due)
+            continue
+        if (row["user_id"], since_text) in done:
+            continue
+        async with db.transaction() as conn:
+            delivery = await deliveries_db.claim(
+                conn, NUDGE_KIND, row["user_id"], since_text, now, user_id=row["user_id"]
+            )
+        if delivery is not None:
+            claimed.append(InactiveNudge(delivery, row["user_id"], row["days"]))
+    return claimed, wake
+
+
+async def nudge_done(
+    db: Database, clock: Clock, nudge: InactiveNudge, status: str, detail: str | None = None
+) -> None:
+    await deliveries_db.finish(db, nudge.delivery_id, status, clock.now(), detail=detail)
+    if detail and "50007" in detail:
+        async with db.transaction() as conn:
+            await people_db.mark_dm_closed(conn, nudge.user_id, clock.now())
+
+
+__all__ = ["DEFAULTS", "Due", "week_start"]

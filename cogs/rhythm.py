@@ -1,0 +1,297 @@
+"""The weekly posts (check-in, follow-up prompt, recap, leaderboard), their buttons,
+/leaderboard, and the inactivity nudges."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import re
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.client import handle_interaction_error
+from bot.render import charts
+from bot.render import rhythm as render
+from bot.services import followups as followups_service
+from bot.services import rhythm
+from bot.services.schedules import Post
+from bot.views import GuardedItem
+from cogs.followups import FollowUpPager
+from cogs.setup import POSTS_JOB
+
+if TYPE_CHECKING:
+    from bot.client import NextInterviewBot
+
+log = logging.getLogger(__name__)
+
+NUDGES_JOB = "inactivity-nudges"
+TALLY_EVERY = 3.0  # seconds between edits of a check-in's tally (Discord rate-limits edits)
+FANOUT = 16  # posts in flight at once; the shared pacer keeps the request rate in bounds
+MISSING_ACCESS, MISSING_PERMISSIONS, UNKNOWN_CHANNEL, DM_CLOSED = 50001, 50013, 10003, 50007
+
+
+class CommitModal(discord.ui.Modal):
+    """This week's goal (and plan): shared with the group or kept private."""
+
+    def __init__(self, guild_id: int, week: str, public: bool) -> None:
+        super().__init__(title="Share my plan" if public else "Set my goal for the week")
+        self.guild_id, self.week, self.public = guild_id, week, public
+        self.goal: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="How many next conversations this week?", default="2", max_length=2
+        )
+        self.plan: discord.ui.TextInput[Any] = discord.ui.TextInput(
+            label="Your plan" + ("" if public else " (private, optional)"),
+            style=discord.TextStyle.paragraph,
+            required=public,
+            max_length=500,
+            placeholder="Who will you contact, follow up with or ask for an introduction?",
+        )
+        self.add_item(self.goal)
+        self.add_item(self.plan)
+
+    async def on_submit(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        bot = interaction.client
+        text = self.goal.value.strip()
+        if not text.isdigit():
+            await interaction.response.send_message(
+                f"`{text}` isn't a number: try again with a count like 2. Nothing was saved.",
+                ephemeral=True,
+            )
+            return
+        week, _count = await rhythm.commit(
+            bot.db,
+            bot.clock,
+            guild_id=self.guild_id,
+            user_id=interaction.user.id,
+            goal=int(text),
+            plan_text=self.plan.value,
+            public=self.public,
+        )
+        await interaction.response.send_message(
+            f"Committed: {text} next conversation{'s' if text != '1' else ''} this week. "
+            "Log each one with `/win`.",
+            ephemeral=True,
+        )
+        cog = bot.get_cog("Rhythm")
+        if isinstance(cog, Rhythm):
+            cog.refresh_tally(self.guild_id, week, interaction.message)
+        if self.public and interaction.channel is not None:
+            await interaction.channel.send(  # type: ignore[union-attr]
+                f"**{interaction.user.mention}'s plan this week:** {self.plan.value.strip()}",
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        await handle_interaction_error(interaction, error)
+
+
+class CommitButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ni:ci:(?P<guild>\d+):(?P<week>[\d-]+):(?P<how>share|private)",
+):
+    def __init__(self, guild_id: int, week: str, how: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Share my plan" if how == "share" else "Set a private goal",
+                style=discord.ButtonStyle.primary
+                if how == "share"
+                else discord.ButtonStyle.secondary,
+                custom_id=f"ni:ci:{guild_id}:{week}:{how}",
+            )
+        )
+        self.guild_id, self.week, self.how = guild_id, week, how
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> CommitButton:
+        return cls(int(match["guild"]), match["week"], match["how"])
+
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        await interaction.response.send_modal(
+            CommitModal(self.guild_id, self.week, public=self.how == "share")
+        )
+
+
+class ShowMineButton(
+    GuardedItem, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ni:fp:(?P<guild>\d+)"
+):
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Show mine", style=discord.ButtonStyle.primary, custom_id=f"ni:fp:{guild_id}"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Button[Any],
+        match: re.Match[str],
+    ) -> ShowMineButton:
+        return cls(int(match["guild"]))
+
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        bot = interaction.client
+        listing = await followups_service.listing(bot.db, bot.clock, user_id=interaction.user.id)
+        pager = FollowUpPager(interaction.user.id, listing)
+        await interaction.response.send_message(embed=pager.embed(), view=pager, ephemeral=True)
+        pager.message = await interaction.original_response()
+
+
+class Rhythm(commands.Cog):
+    def __init__(self, bot: NextInterviewBot) -> None:
+        self.bot = bot
+        self._tally_edits: dict[int, float] = {}
+        self._tally_pending: set[int] = set()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(CommitButton, ShowMineButton)
+        self.bot.scheduler.register(POSTS_JOB, self.send_posts)
+        self.bot.scheduler.register(NUDGES_JOB, self.send_nudges)
+
+    # -- scheduled posts -------------------------------------------------------------------
+
+    async def send_posts(self, now: datetime) -> datetime | None:
+        posts, wake = await rhythm.claim_due_posts(self.bot.db, now)
+        gate = asyncio.Semaphore(FANOUT)
+
+        async def one(post: rhythm.ClaimedPost) -> None:
+            async with gate:
+                await self.deliver(post)
+
+        await asyncio.gather(*(one(p) for p in posts))
+        return wake
+
+    async def deliver(self, post: rhythm.ClaimedPost) -> None:
+        db, clock = self.bot.db, self.bot.clock
+        try:
+            kwargs = await self.render_post(post)
+            await self.bot.pacer.wait()
+            channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+            message = await channel.send(**kwargs, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            detail = {
+                UNKNOWN_CHANNEL: "the channel was deleted",
+                MISSING_ACCESS: "I can't see the channel",
+                MISSING_PERMISSIONS: "I'm missing a permission in the channel",
+            }.get(exc.code, f"Discord answered {exc.status}")
+            log.warning(
+                "Post %s for group %s failed: %s (%s)",
+                post.post.value,
+                post.guild_id,
+                detail,
+                exc.text,
+            )
+            await rhythm.post_failed(db, clock, post, f"{detail} ({exc.code})")
+        else:
+            await rhythm.post_sent(db, clock, post, message.id)
+
+    async def render_post(self, post: rhythm.ClaimedPost) -> dict[str, Any]:
+        db = self.bot.db
+        if post.post is Post.CHECKIN:
+            view = discord.ui.View(timeout=None)
+            view.add_item(CommitButton(post.guild_id, post.period, "share"))
+            view.add_item(CommitButton(post.guild_id, post.period, "private"))
+            count = await rhythm.committed(db, post.guild_id, post.period)
+            return {"embed": render.checkin_embed(count), "view": view}
+        if post.post is Post.FOLLOWUPS:
+            view = discord.ui.View(timeout=None)
+            view.add_item(ShowMineButton(post.guild_id))
+            content = await rhythm.followups_post(db, post.guild_id, post.period)
+            return {"embed": render.followups_embed(content), "view": view}
+        if post.post is Post.RECAP:
+            recap = await rhythm.recap_post(db, post.guild_id, post.period, post.zone)
+            return {"embed": render.recap_embed(recap)}
+        return await self.board_message(post.guild_id, "week")
+
+    async def board_message(self, guild_id: int, period: str) -> dict[str, Any]:
+        result = await rhythm.board(self.bot.db, self.bot.clock, guild_id, period)
+        if not result.weekly or not any(count for _, count in result.weekly):
+            return {"embed": render.board_embed(result, with_chart=False)}
+        png = await asyncio.to_thread(
+            charts.weekly_bars, result.weekly, title="Group wins per week"
+        )
+        return {
+            "embed": render.board_embed(result, with_chart=True),
+            "file": discord.File(io.BytesIO(png), filename="group-weeks.png"),
+        }
+
+    def refresh_tally(self, guild_id: int, week: str, message: discord.Message | None) -> None:
+        """Update the check-in's count: at once, then at most every few seconds."""
+        if message is None or message.id in self._tally_pending:
+            return
+        wait = max(0.0, self._tally_edits.get(message.id, 0.0) + TALLY_EVERY - time.monotonic())
+        self._tally_pending.add(message.id)
+        task = asyncio.create_task(self._edit_tally(guild_id, week, message, wait))
+        task.add_done_callback(lambda _: self._tally_pending.discard(message.id))
+
+    async def _edit_tally(
+        self, guild_id: int, week: str, message: discord.Message, wait: float
+    ) -> None:
+        await asyncio.sleep(wait)
+        self._tally_edits[message.id] = time.monotonic()
+        self._tally_pending.discard(message.id)
+        count = await rhythm.committed(self.bot.db, guild_id, week)
+        try:
+            await message.edit(embed=render.checkin_embed(count))
+        except discord.HTTPException as exc:
+            log.info("Could not update the check-in tally in %s: %s", guild_id, exc)
+
+    # -- inactivity nudges -------------------------------------------------------------------
+
+    async def send_nudges(self, now: datetime) -> datetime | None:
+        nudges, wake = await rhythm.claim_inactivity_nudges(self.bot.db, now)
+        for nudge in nudges:
+            try:
+                await self.bot.pacer.wait()
+                channel = await self.bot.create_dm(discord.Object(nudge.user_id))
+                await self.bot.pacer.wait()
+                await channel.send(render.nudge_text(nudge.days))
+            except discord.HTTPException as exc:
+                await rhythm.nudge_done(
+                    self.bot.db, self.bot.clock, nudge, "failed", f"{exc.code}: {exc.text}"
+                )
+                if exc.code == DM_CLOSED:
+                    self.bot.dm_closed_hint.add(nudge.user_id)
+            else:
+                await rhythm.nudge_done(self.bot.db, self.bot.clock, nudge, "sent")
+        return wake
+
+    # -- on demand ---------------------------------------------------------------------------
+
+    @app_commands.command(name="leaderboard")
+    @app_commands.guild_only()
+    @app_commands.describe(period="Which period (default: this week)")
+    @app_commands.choices(
+        period=[
+            app_commands.Choice(name="this week", value="week"),
+            app_commands.Choice(name="this month", value="month"),
+            app_commands.Choice(name="all time", value="all"),
+        ]
+    )
+    async def leaderboard(
+        self, interaction: discord.Interaction[NextInterviewBot], period: str = "week"
+    ) -> None:
+        """The group's leaderboard by points, privately for you."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        guild_id = interaction.guild_id or 0
+        await rhythm.ensure_group(self.bot.db, self.bot.clock, guild_id)
+        await interaction.followup.send(
+            **await self.board_message(guild_id, period), ephemeral=True
+        )
+
+
+async def setup(bot: NextInterviewBot) -> None:
+    await bot.add_cog(Rhythm(bot))
