@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -12,11 +12,32 @@ from discord.ext import commands
 
 from bot.render import charts
 from bot.render import wins as render
+from bot.services import privacy
 from bot.services import profile as profile_service
 from bot.services import stats as stats_service
+from bot.views import OwnedView
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
+
+
+class ConfirmDelete(OwnedView):
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(owner_id, timeout=120)
+
+    @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction[NextInterviewBot], _: Any) -> None:
+        removed = await privacy.delete(interaction.client.db, user_id=self.owner_id)
+        interaction.client.dm_closed_hint.discard(self.owner_id)
+        await interaction.response.edit_message(
+            content=f"Deleted: {removed} records about you are gone.", view=None
+        )
+        self.stop()
+
+    @discord.ui.button(label="Keep my data", style=discord.ButtonStyle.secondary)
+    async def cancel(self, interaction: discord.Interaction[Any], _: Any) -> None:
+        await interaction.response.edit_message(content="Nothing was deleted.", view=None)
+        self.stop()
 
 
 class Me(commands.GroupCog, group_name="me"):
@@ -94,6 +115,64 @@ class Me(commands.GroupCog, group_name="me"):
             else "Reminders off. `/followups` still lists everything."
         )
         await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="leaderboard")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        visibility="hide: leave this group's leaderboard and recaps; show: return"
+    )
+    @app_commands.choices(
+        visibility=[
+            app_commands.Choice(name="hide", value="hide"),
+            app_commands.Choice(name="show", value="show"),
+        ]
+    )
+    async def leaderboard(
+        self, interaction: discord.Interaction[NextInterviewBot], visibility: str
+    ) -> None:
+        """Hide from (or return to) this group's leaderboard and recaps."""
+        hidden = visibility == "hide"
+        await privacy.set_hidden(
+            self.bot.db,
+            self.bot.clock,
+            guild_id=interaction.guild_id or 0,
+            user_id=interaction.user.id,
+            hidden=hidden,
+        )
+        text = (
+            "You're hidden from this group's leaderboard and recaps. Your wins still count "
+            "in the group's totals, without your name."
+            if hidden
+            else "You're back on this group's leaderboard."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="export")
+    async def export(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """Download everything Next Interview stores about you (JSON, plus your exercises)."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await privacy.export(
+            self.bot.db, self.bot.clock, self.bot.catalog, user_id=interaction.user.id
+        )
+        await interaction.followup.send(
+            f"Everything stored about you: {result.rows} records.",
+            files=[
+                discord.File(io.BytesIO(result.json_text.encode()), filename="my-data.json"),
+                discord.File(io.BytesIO(result.markdown.encode()), filename="my-exercises.md"),
+            ],
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="delete")
+    async def delete(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """Delete everything Next Interview stores about you (asks to confirm)."""
+        await interaction.response.send_message(
+            "This deletes **everything** stored about you in every group: wins, pipeline, "
+            "follow-ups, exercises, commitments and settings. It can't be undone. Download it "
+            "first with `/me export` if you want a copy.",
+            view=ConfirmDelete(interaction.user.id),
+            ephemeral=True,
+        )
 
     @app_commands.command(name="stats")
     async def stats(self, interaction: discord.Interaction[NextInterviewBot]) -> None:

@@ -19,8 +19,10 @@ START = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # a Monday morning
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
+def clock(request: pytest.FixtureRequest) -> ManualClock:
+    """The injected clock; ``@pytest.mark.clock_start(datetime)`` starts it elsewhere."""
+    marker = request.node.get_closest_marker("clock_start")
+    return ManualClock(marker.args[0] if marker else START)
 
 
 @pytest.fixture
@@ -53,8 +55,12 @@ BotFactory = Callable[..., AbstractAsyncContextManager[Running]]
 
 
 @pytest.fixture
-def run_bot(emulator: Emulator, db_path: Path, clock: ManualClock) -> BotFactory:
-    """``async with run_bot() as running:`` starts the real bot; call again to restart."""
+def run_bot(emulator: Emulator, db_path: Path, clock: ManualClock, guild: Guild) -> BotFactory:
+    """``async with run_bot() as running:`` starts the real bot; call again to restart.
+
+    The bot is already in ``guild`` when it starts, as in a running deployment; a test about
+    joining a server adds another one.
+    """
 
     def factory(**overrides: Any) -> AbstractAsyncContextManager[Running]:
         return local_bot(emulator, db_path, clock, **overrides)

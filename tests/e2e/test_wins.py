@@ -9,7 +9,7 @@ from bot.emulator import Emulator, Guild, Person
 
 
 async def count(running: Running, table: str) -> int:
-    return int(await running.db.fetchval(f"SELECT count(*) FROM {table}"))  # noqa: S608
+    return int(await running.db.fetchval(f"SELECT count(*) FROM {table}"))
 
 
 async def enable_announcements(running: Running, guild: Guild, channel_id: int) -> None:
@@ -145,8 +145,7 @@ async def test_no_announcement_unless_turned_on(
     emulator: Emulator, bot: Running, alice: Person, guild: Guild
 ) -> None:
     await alice.slash("win", kind="interview", who="Acme")
-    public = [m for m in emulator.sent_messages if m.guild_id and not m.ephemeral]
-    assert all("Thanks for adding" in m.content for m in public)
+    assert not [m for m in emulator.sent_messages if m.guild_id and not m.ephemeral]
 
 
 async def test_wins_list_and_remove_with_confirmation(bot: Running, alice: Person) -> None:

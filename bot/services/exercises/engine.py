@@ -6,6 +6,7 @@ so a crash between the two can only re-send a question, never lose an answer.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -117,7 +118,8 @@ def items_of(exercise: Exercise, step: Step, answers: dict[str, Any], ctx: Conte
         return list(ctx.target_criteria)
     source = exercise.step(step.over or "")
     value = answers.get(source.id)
-    if not value:
+    # A list hidden by a later edit no longer drives questions, whatever it held before.
+    if not value or not visible(source, answers, ctx):
         return []
     if source.kind is Kind.MULTI:
         return [source.option(v).label for v in value if source.option(v)]  # type: ignore[union-attr]
@@ -192,7 +194,7 @@ def fill(template: str, answers: dict[str, Any], ctx: Context, item: str | None 
             return ctx.opportunity or "this opportunity"
         return display(answers.get(name)) or "…"
 
-    return re.sub(r"\{([a-z_]+)\}", value, template)
+    return re.sub(r"\{([a-z][a-z0-9_]*)\}", value, template)
 
 
 def display(value: Any) -> str:
@@ -250,7 +252,11 @@ def _describe(step: Step, value: Any) -> str:
 def start(exercise: Exercise, ctx: Context) -> Turn:
     state = RunState()
     order = positions(exercise, state.answers, ctx)
-    state.position = order[0] if order else None
+    if not order:
+        # Every question is hidden for this member (e.g. all need a target): nothing to ask.
+        state.status = COMPLETED
+        return Turn(state=state, completed=True)
+    state.position = order[0]
     return Turn(state=state, prompt=prompt_at(exercise, state, ctx))
 
 
@@ -298,11 +304,10 @@ def advance(
     if values == [CANCEL_NO]:
         return Turn(state=new, prompt=prompt_at(exercise, new, ctx))
 
-    if text is not None and word in COMMANDS and not new.late:
+    if text is not None and word in COMMANDS and new.late:
+        return _late_command(exercise, new, ctx, word)
+    if text is not None and word in COMMANDS:
         return _command(exercise, new, ctx, word)
-    if new.late and word == "skip":
-        new.status, new.late, new.position = COMPLETED, None, None
-        return Turn(state=new, notes=("Skipped.",), late_answered=True)
 
     step = asked_step(exercise, new.position)
     work = _copy(new)
@@ -344,6 +349,24 @@ def _answered(exercise: Exercise, state: RunState, ctx: Context, value: Any) -> 
     return Turn(state=state, prompt=prompt_at(exercise, state, ctx))
 
 
+def _late_command(exercise: Exercise, state: RunState, ctx: Context, word: str) -> Turn:
+    """The one extra question of a finished run: only help, skip and stopping make sense."""
+    if word == "help":
+        return Turn(
+            state=state,
+            notes=("Answer in a message, or type `skip` to leave it.",),
+            prompt=prompt_at(exercise, state, ctx),
+        )
+    if word in ("skip", "cancel", "pause"):
+        state.status, state.late, state.position = COMPLETED, None, None
+        return Turn(state=state, notes=("Fine: nothing added.",), late_answered=True)
+    return Turn(
+        state=state,
+        notes=(f"`{word}` doesn't apply to this question.",),
+        prompt=prompt_at(exercise, state, ctx),
+    )
+
+
 def _command(exercise: Exercise, state: RunState, ctx: Context, word: str) -> Turn:
     pos = state.position
     if pos is None:
@@ -373,7 +396,7 @@ def _command(exercise: Exercise, state: RunState, ctx: Context, word: str) -> Tu
         state.position, state.draft = order[index - 1], []
         return Turn(state=state, prompt=prompt_at(exercise, state, ctx))
     if word == "skip":
-        if not step.optional:
+        if not (step.optional or exercise.step(pos.step).optional):
             return Turn(
                 state=state,
                 notes=(
@@ -522,7 +545,7 @@ def _choices(step: Step, text: str | None, values: list[str] | None) -> Any:
 
 def _match_option(step: Step, text: str) -> str | None:
     cleaned = text.strip().lower().rstrip(".")
-    if cleaned.isdigit() and 1 <= int(cleaned) <= len(step.options):
+    if re.fullmatch(r"[0-9]{1,3}", cleaned) and 1 <= int(cleaned) <= len(step.options):
         return step.options[int(cleaned) - 1].value
     for option in step.options:
         if cleaned in (option.value, option.label.lower()):
@@ -551,6 +574,8 @@ def parse_number(step: Step, text: str) -> dict[str, Any]:
         raise InvalidInput(f"`{cleaned}` isn't a number I can read.") from None
     mult = (match.group("mult") or "").lower()
     amount *= {"k": 1_000, "m": 1_000_000}.get(mult, 1)
+    if not math.isfinite(amount) or amount >= 1e15:
+        raise InvalidInput("That number is too large to be right: check it and send again.")
     if step.integer and not amount.is_integer():
         raise InvalidInput("A whole number, please.")
     if step.minimum is not None and amount < step.minimum:

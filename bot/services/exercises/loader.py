@@ -119,7 +119,17 @@ def _bool(where: _Where, data: dict[str, Any], key: str, default: bool) -> bool:
 
 
 def _placeholders(text: str) -> set[str]:
+    """Names in {braces}; raises ValueError for an unmatched brace."""
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _names(where: _Where, text: str, what: str) -> set[str]:
+    try:
+        return _placeholders(text)
+    except ValueError:
+        raise where.fail(
+            f"{what} has an unmatched {{ or }}: write {{{{ or }}}} for a brace"
+        ) from None
 
 
 def _options(where: _Where, raw: Any) -> tuple[Option, ...]:
@@ -137,12 +147,17 @@ def _options(where: _Where, raw: Any) -> tuple[Option, ...]:
         options.append(Option(item["value"], label.strip()))
     if len({o.value for o in options}) != len(options):
         raise where.fail("option values must be unique")
+    if len({o.label.casefold() for o in options}) != len(options):
+        raise where.fail("option labels must be unique (members pick by label)")
     return tuple(options)
 
 
 def _step(where: _Where, raw: Any, earlier: dict[str, Step], *, nested: bool = False) -> Step:
     if not isinstance(raw, dict):
         raise where.fail("each step must be a table")
+    if not nested:
+        # Name this step in every message about it, even before its id is checked.
+        where.step = raw.get("id") if isinstance(raw.get("id"), str) else "(no id)"
     unknown = set(raw) - STEP_KEYS
     if unknown:
         raise where.fail(f"unknown key(s) {sorted(unknown)}")
@@ -161,9 +176,13 @@ def _step(where: _Where, raw: Any, earlier: dict[str, Step], *, nested: bool = F
         ) from None
     if nested and kind is Kind.FOR_EACH:
         raise where.fail("'each' cannot itself be a for_each")
+    if nested:
+        ignored = {"show_if", "late", "section"} & set(raw)
+        if ignored:
+            raise where.fail(f"{sorted(ignored)} go on the for_each step, not inside 'each'")
     prompt = _text(where, raw, "prompt", 500) or ""
     allowed = set(earlier) | ({"item"} if nested else set()) | {"opportunity"}
-    missing = _placeholders(prompt) - allowed
+    missing = _names(where, prompt, "the prompt") - allowed
     if missing:
         raise where.fail(f"prompt uses {sorted(missing)}, which no earlier step answers")
     fields: dict[str, Any] = {
@@ -238,8 +257,6 @@ def _step(where: _Where, raw: Any, earlier: dict[str, Step], *, nested: bool = F
         "optional",
         "late",
         "show_if",
-        "each",
-        "over",
     }:
         if not _applies(key, kind):
             raise where.fail(f"'{key}' does not apply to a {kind.value} step")
@@ -263,6 +280,8 @@ def _applies(key: str, kind: Kind) -> bool:
         "min_items": {Kind.LIST},
         "max_items": {Kind.LIST},
         "item_max_length": {Kind.LIST},
+        "over": {Kind.FOR_EACH},
+        "each": {Kind.FOR_EACH},
     }
     return kind in table.get(key, set())
 
@@ -307,7 +326,7 @@ def _effect(where: _Where, raw: Any, steps: dict[str, Step]) -> Effect:
     person = _text(where, raw, "person", 200)
     reason = _text(where, raw, "reason", 200, required=kind == "follow_up")
     for template in (person, reason):
-        if template and _placeholders(template) - allowed:
+        if template and _names(where, template, "effect text") - allowed:
             raise where.fail(f"effect text {template!r} uses unknown answers")
     due = raw.get("due")
     if kind == "follow_up":
@@ -373,7 +392,17 @@ def _grouping(where: _Where, raw: Any, steps: dict[str, Step]) -> Grouping | Non
 
 
 def load_exercise(path: Path) -> Exercise:
+    """Load one file; every problem (even a value of the wrong TOML type) is an
+    :class:`ExerciseError` naming the file and, where it applies, the step."""
     where = _Where(path)
+    try:
+        return _load(path, where)
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        # A list or table where a name was expected, and similar shape mistakes.
+        raise where.fail(f"a value has the wrong type or shape ({exc})") from None
+
+
+def _load(path: Path, where: _Where) -> Exercise:
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -414,7 +443,7 @@ def load_exercise(path: Path) -> Exercise:
         result = ResultSpec(kind=raw["kind"], fields=dict(fields))
     group = _grouping(where, data.get("group"), steps)
     share = _text(where, data, "share", 200, required=False)
-    if share and _placeholders(share) - {"member", "title"}:
+    if share and _names(where, share, "'share'") - {"member", "title"}:
         raise where.fail("'share' may only use {member} and {title}: answers stay private")
     exercise = Exercise(
         id=exercise_id,

@@ -1,0 +1,548 @@
+"""Exercise files: the shipped ones load, and each kind of mistake is named precisely."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.services.exercises.loader import ExerciseError, check_all, load_all, load_exercise
+from bot.services.exercises.model import Kind
+
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "exercises"
+SHIPPED_IDS = {"next-interview", "offer", "right-job", "what-i-want", "why-this-interview"}
+
+
+def header(exercise_id: str = "sample") -> str:
+    return (
+        f'id = "{exercise_id}"\ntitle = "Sample"\nsummary = "A test exercise."\n'
+        'intro = "Hello."\noutro = "All done."\n'
+    )
+
+
+def write(directory: Path, text: str, name: str = "sample") -> Path:
+    path = directory / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_error(directory: Path, text: str) -> str:
+    path = write(directory, text)
+    with pytest.raises(ExerciseError) as caught:
+        load_exercise(path)
+    return str(caught.value)
+
+
+# -- the shipped exercises -------------------------------------------------------------------------
+
+
+def test_shipped_exercises_load() -> None:
+    exercises = load_all(SHIPPED)
+    assert set(exercises) == SHIPPED_IDS
+    for exercise_id, exercise in exercises.items():
+        assert exercise.id == exercise_id
+        assert exercise.steps
+        assert set(exercise.by_id) == {step.id for step in exercise.steps}
+        assert any(not step.late for step in exercise.steps)
+
+
+def test_shipped_exercises_check_clean() -> None:
+    report = check_all(SHIPPED)
+    assert report == [(f"{exercise_id}.toml", None) for exercise_id in sorted(SHIPPED_IDS)]
+
+
+def test_shipped_exercises_details() -> None:
+    exercises = load_all(SHIPPED)
+    right_job = exercises["right-job"]
+    assert right_job.result is not None and right_job.result.kind == "target"
+    assert right_job.step("review_suggestions").late
+    assert [e.after for e in right_job.effects] == ["review_suggestions"]
+    assert right_job.step("goals").count == 3
+    goal_plans = right_job.step("goal_plans")
+    assert goal_plans.kind is Kind.FOR_EACH and goal_plans.over == "goals"
+    assert goal_plans.each is not None and goal_plans.each.kind is Kind.TEXT
+
+    offer = exercises["offer"]
+    assert offer.step("target_check").over == "target:criteria"
+    assert offer.step("pay").currency
+    assert offer.result is not None and offer.result.kind == "offer"
+
+    what = exercises["what-i-want"]
+    assert what.group is not None
+    assert what.group.by == ("question_round", "question_audience")
+
+
+def test_check_all_reports_every_file(tmp_path: Path) -> None:
+    good = header("good") + '[[steps]]\nid = "a"\nkind = "text"\nprompt = "A?"\n'
+    bad = header("bad") + '[[steps]]\nid = "a"\nkind = "essay"\nprompt = "A?"\n'
+    write(tmp_path, good, "good")
+    write(tmp_path, bad, "bad")
+    report = dict(check_all(tmp_path))
+    assert report["good.toml"] is None
+    assert report["bad.toml"] is not None
+    assert report["bad.toml"].startswith("bad.toml: step 'a': kind 'essay' is not one of")
+    with pytest.raises(ExerciseError, match=r"^bad\.toml: "):
+        load_all(tmp_path)
+
+
+def test_a_valid_file_builds_the_model(tmp_path: Path) -> None:
+    text = header() + textwrap.dedent(
+        """
+        share = "{member} did {title}."
+
+        [[steps]]
+        id = "pay"
+        section = "Money"
+        kind = "number"
+        currency = true
+        min = 0
+        prompt = "Pay?"
+        hint = "Per year."
+
+        [[steps]]
+        id = "pick"
+        kind = "multi"
+        max_choices = 1
+        prompt = "Which, given {pay}?"
+        options = [{ value = "a", label = " Alpha " }, { value = "b", label = "Beta" }]
+        """
+    )
+    exercise = load_exercise(write(tmp_path, text))
+    pay = exercise.step("pay")
+    assert (pay.kind, pay.currency, pay.minimum, pay.maximum) == (Kind.NUMBER, True, 0, None)
+    assert (pay.section, pay.hint, pay.optional) == ("Money", "Per year.", False)
+    pick = exercise.step("pick")
+    assert [(o.value, o.label) for o in pick.options] == [("a", "Alpha"), ("b", "Beta")]
+    assert (pick.min_choices, pick.max_choices) == (1, 1)
+    assert exercise.share == "{member} did {title}."
+    assert exercise.minutes == 15
+
+
+# -- mistakes --------------------------------------------------------------------------------------
+
+TEXT_A = """
+[[steps]]
+id = "a"
+kind = "text"
+prompt = "A?"
+"""
+
+CHOICE_C = """
+[[steps]]
+id = "c"
+kind = "choice"
+prompt = "C?"
+options = [{ value = "yes", label = "Yes" }, { value = "no", label = "No" }]
+"""
+
+MULTI_M = """
+[[steps]]
+id = "m"
+kind = "multi"
+prompt = "M?"
+options = [{ value = "pay", label = "Pay" }, { value = "team", label = "Team" }]
+"""
+
+LIST_L = """
+[[steps]]
+id = "items"
+kind = "list"
+prompt = "Items?"
+"""
+
+DATE_D = """
+[[steps]]
+id = "d"
+kind = "date"
+prompt = "When?"
+"""
+
+# (case, text after the header, the step named or None, what the message must say)
+MISTAKES: list[tuple[str, str, str | None, str]] = [
+    ("unknown top-level key", 'colour = "red"\n' + TEXT_A, None, "unknown key(s) ['colour']"),
+    ("no steps", "", None, "an exercise needs at least one [[steps]]"),
+    ("not TOML", "steps = [\n", None, "not valid TOML"),
+    (
+        "duplicate step id",
+        TEXT_A + TEXT_A.replace('"A?"', '"Again?"'),
+        "a",
+        "this id is used by an earlier step",
+    ),
+    (
+        "bad step id",
+        '[[steps]]\nid = "Bad-Id"\nkind = "text"\nprompt = "?"\n',
+        "Bad-Id",
+        "step id 'Bad-Id' must be lowercase letters, digits and underscores",
+    ),
+    ("bad kind", TEXT_A.replace('"text"', '"essay"'), "a", "kind 'essay' is not one of"),
+    ("prompt missing", '[[steps]]\nid = "a"\nkind = "text"\n', "a", "'prompt' is required"),
+    (
+        "prompt too long",
+        TEXT_A.replace('"A?"', '"' + "x" * 501 + '"'),
+        "a",
+        "'prompt' is 501 characters; the limit is 500",
+    ),
+    (
+        "placeholder naming a later step",
+        TEXT_A.replace('"A?"', '"About {b}?"') + TEXT_A.replace('"a"', '"b"'),
+        "a",
+        "prompt uses ['b'], which no earlier step answers",
+    ),
+    (
+        "placeholder naming an unknown step",
+        TEXT_A + TEXT_A.replace('"a"', '"b"').replace('"A?"', '"{a} and {nobody}?"'),
+        "b",
+        "prompt uses ['nobody'], which no earlier step answers",
+    ),
+    (
+        "options missing",
+        '[[steps]]\nid = "c"\nkind = "choice"\nprompt = "C?"\n',
+        "c",
+        "'options' must be a list of 1 to 25 {value, label} tables",
+    ),
+    (
+        "options duplicated",
+        CHOICE_C.replace('value = "no"', 'value = "yes"'),
+        "c",
+        "option values must be unique",
+    ),
+    (
+        "option label too long",
+        CHOICE_C.replace('label = "No"', 'label = "' + "N" * 81 + '"'),
+        "c",
+        "must be 1 to 80 characters",
+    ),
+    (
+        "option without a label",
+        CHOICE_C.replace(', label = "No"', ""),
+        "c",
+        "each option needs exactly 'value' and 'label'",
+    ),
+    (
+        "option value not an id",
+        CHOICE_C.replace('value = "no"', 'value = "No!"'),
+        "c",
+        "option value 'No!' must be a short lowercase id",
+    ),
+    (
+        "show_if naming a later step",
+        TEXT_A + '\nshow_if = { step = "c", equals = "yes" }\n' + CHOICE_C,
+        "a",
+        "show_if names 'c', which is not an earlier step",
+    ),
+    (
+        "show_if includes on a choice",
+        CHOICE_C + TEXT_A + 'show_if = { step = "c", includes = "yes" }\n',
+        "a",
+        "show_if 'includes' needs a multi step; c is choice",
+    ),
+    (
+        "show_if equals on a multi",
+        MULTI_M + TEXT_A + 'show_if = { step = "m", equals = "pay" }\n',
+        "a",
+        "show_if 'equals' needs a choice step; m is multi",
+    ),
+    (
+        "show_if unknown option",
+        CHOICE_C + TEXT_A + 'show_if = { step = "c", not_equals = "maybe" }\n',
+        "a",
+        "'maybe' is not an option of c",
+    ),
+    (
+        "show_if unknown context",
+        TEXT_A + 'show_if = { context = "has_offer" }\n',
+        "a",
+        "show_if context must be one of ['has_target']",
+    ),
+    (
+        "show_if with two tests",
+        CHOICE_C + TEXT_A + 'show_if = { step = "c", equals = "yes", not_equals = "no" }\n',
+        "a",
+        "show_if is {step, equals}, {step, not_equals}, {step, includes} or {context}",
+    ),
+    (
+        "for_each over a text step",
+        TEXT_A
+        + '[[steps]]\nid = "f"\nkind = "for_each"\nover = "a"\nprompt = "F"\n'
+        + 'each = { kind = "text", prompt = "{item}?" }\n',
+        "f",
+        "'over' must name an earlier list or multi step",
+    ),
+    (
+        "for_each over a later step",
+        '[[steps]]\nid = "f"\nkind = "for_each"\nover = "items"\nprompt = "F"\n'
+        + 'each = { kind = "text", prompt = "{item}?" }\n'
+        + LIST_L,
+        "f",
+        "not 'items'",
+    ),
+    (
+        "for_each missing each",
+        LIST_L + '[[steps]]\nid = "f"\nkind = "for_each"\nover = "items"\nprompt = "F"\n',
+        "f",
+        "a for_each step needs an 'each' table",
+    ),
+    (
+        "each being a for_each",
+        LIST_L
+        + '[[steps]]\nid = "f"\nkind = "for_each"\nover = "items"\nprompt = "F"\n'
+        + 'each = { kind = "for_each", prompt = "{item}?" }\n',
+        "f",
+        "'each' cannot itself be a for_each",
+    ),
+    (
+        "each with a bad kind",
+        LIST_L
+        + '[[steps]]\nid = "f"\nkind = "for_each"\nover = "items"\nprompt = "F"\n'
+        + 'each = { kind = "essay", prompt = "{item}?" }\n',
+        "f",
+        "kind 'essay' is not one of",
+    ),
+    (
+        "item placeholder outside a for_each",
+        TEXT_A.replace('"A?"', '"{item}?"'),
+        "a",
+        "prompt uses ['item']",
+    ),
+    (
+        "options on a text step",
+        TEXT_A + 'options = [{ value = "x", label = "X" }]\n',
+        "a",
+        "'options' does not apply to a text step",
+    ),
+    (
+        "when on a number step",
+        TEXT_A.replace('"text"', '"number"') + 'when = "past"\n',
+        "a",
+        ("'when' does not apply to a number step"),
+    ),
+    ("count on a multi step", MULTI_M + "count = 2\n", "m", "'count' does not apply to a multi"),
+    (
+        "list min_items above max_items",
+        LIST_L + "min_items = 5\nmax_items = 3\n",
+        "items",
+        "'min_items' is above 'max_items'",
+    ),
+    (
+        "list count out of range",
+        LIST_L + "count = 30\n",
+        "items",
+        "'count' must be a whole number from 1 to 25",
+    ),
+    (
+        "text min_length above max_length",
+        TEXT_A + "min_length = 50\nmax_length = 10\n",
+        "a",
+        "'min_length' is above 'max_length'",
+    ),
+    (
+        "multi min_choices above max_choices",
+        MULTI_M + "min_choices = 2\nmax_choices = 1\n",
+        "m",
+        "'min_choices' is above 'max_choices'",
+    ),
+    ("date when unknown", DATE_D + 'when = "soon"\n', "d", '\'when\' must be "future" or "past"'),
+    ("optional not a bool", TEXT_A + 'optional = "yes"\n', "a", "'optional' must be true or false"),
+    (
+        "effect due not a date step",
+        TEXT_A + '[[effects]]\nkind = "follow_up"\nperson = "{a}"\nreason = "R"\ndue = "a"\n',
+        None,
+        "effect due 'a' is not a date step",
+    ),
+    (
+        "effect due missing",
+        TEXT_A + '[[effects]]\nkind = "follow_up"\nperson = "{a}"\nreason = "R"\n',
+        None,
+        "a follow_up effect needs 'due'",
+    ),
+    (
+        "effect for_each not a list",
+        TEXT_A + '[[effects]]\nkind = "pipeline"\nfor_each = "a"\nperson = "{item}"\n',
+        None,
+        "effect for_each 'a' must name a list step",
+    ),
+    (
+        "effect text naming an unknown answer",
+        TEXT_A + '[[effects]]\nkind = "pipeline"\nperson = "{company}"\n',
+        None,
+        "effect text '{company}' uses unknown answers",
+    ),
+    (
+        "effect stage unknown",
+        LIST_L
+        + '[[effects]]\nkind = "pipeline"\nfor_each = "items"\nperson = "{item}"\n'
+        + 'stage = "hired"\n',
+        None,
+        "effect stage must be one of",
+    ),
+    (
+        "effect after naming a non-late step",
+        TEXT_A
+        + DATE_D
+        + '[[effects]]\nkind = "follow_up"\nperson = "{a}"\nreason = "R"\ndue = "d"\n'
+        + 'after = "a"\n',
+        None,
+        "effect after 'a' must name a step with late = true",
+    ),
+    (
+        "late step with no effect naming it",
+        TEXT_A + '[[steps]]\nid = "l"\nkind = "text"\nlate = true\nprompt = "Later?"\n',
+        "l",
+        "a late step must be named by an effect's 'after'",
+    ),
+    (
+        "every step late",
+        '[[steps]]\nid = "l"\nkind = "text"\nlate = true\nprompt = "Later?"\n'
+        + '[[effects]]\nkind = "follow_up"\nperson = "X"\nreason = "R"\ndue = "+3d"\n'
+        + 'after = "l"\n',
+        None,
+        "every step is late: nothing to ask",
+    ),
+    (
+        "result field naming a missing step",
+        TEXT_A + '[result]\nkind = "target"\nfields = { title = "a", salary = "nope" }\n',
+        None,
+        "result fields ['salary'] name steps that do not exist",
+    ),
+    (
+        "result kind unknown",
+        TEXT_A + '[result]\nkind = "wish"\nfields = { title = "a" }\n',
+        None,
+        "result kind must be one of ['offer', 'target']",
+    ),
+    (
+        "share using an answer placeholder",
+        'share = "{member} wants {a}"\n' + TEXT_A,
+        None,
+        "'share' may only use {member} and {title}: answers stay private",
+    ),
+    (
+        "group by a non-for_each step",
+        LIST_L + CHOICE_C + '[group]\ntitle = "Bank"\nitems = "items"\nby = ["c"]\n',
+        None,
+        "group by 'c' must be a for_each choice step over 'items'",
+    ),
+    (
+        "group items not a list",
+        CHOICE_C + '[group]\ntitle = "Bank"\nitems = "c"\nby = ["c"]\n',
+        None,
+        "group items 'c' must name a list step",
+    ),
+    ("minutes out of range", "minutes = 0\n" + TEXT_A, None, "'minutes' must be a whole number"),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "step", "problem"),
+    [pytest.param(body, step, problem, id=case) for case, body, step, problem in MISTAKES],
+)
+def test_mistake_names_file_step_and_problem(
+    tmp_path: Path, body: str, step: str | None, problem: str
+) -> None:
+    message = load_error(tmp_path, header() + body)
+    where = f"sample.toml: step '{step}': " if step else "sample.toml: "
+    assert message.startswith(where), message
+    if step is None:
+        assert "step '" not in message, message
+    assert problem in message, message
+
+
+def test_title_too_long(tmp_path: Path) -> None:
+    text = header().replace('title = "Sample"', 'title = "' + "T" * 81 + '"') + TEXT_A
+    message = load_error(tmp_path, text)
+    assert message == "sample.toml: 'title' is 81 characters; the limit is 80"
+
+
+def test_id_must_match_the_file_name(tmp_path: Path) -> None:
+    message = load_error(tmp_path, header("other") + TEXT_A)
+    assert message == (
+        "sample.toml: 'id' must equal the file name ('sample') in lowercase-with-dashes"
+    )
+
+
+def test_id_must_be_lowercase_with_dashes(tmp_path: Path) -> None:
+    path = write(tmp_path, header("Sample_X") + TEXT_A, "Sample_X")
+    with pytest.raises(ExerciseError, match=r"^Sample_X\.toml: 'id' must equal the file name"):
+        load_exercise(path)
+
+
+def test_mistakes_are_distinct() -> None:
+    assert len({case for case, *_ in MISTAKES}) == len(MISTAKES) >= 15
+
+
+# -- loader bugs found and fixed ---------------------------------------------------------------
+
+
+def test_stray_brace_in_a_prompt_is_an_exercise_error(tmp_path: Path) -> None:
+    message = load_error(tmp_path, header() + TEXT_A.replace('"A?"', '"Smile :-}"'))
+    assert message.startswith("sample.toml: step 'a': ")
+
+
+@pytest.mark.parametrize(
+    ("body", "step"),
+    [
+        pytest.param(TEXT_A + TEXT_A.replace('"a"', '"b"') + 'promt = "x"\n', "b", id="second"),
+        pytest.param(TEXT_A + 'promt = "x"\n', "a", id="first"),
+    ],
+)
+def test_unknown_key_names_its_own_step(tmp_path: Path, body: str, step: str) -> None:
+    message = load_error(tmp_path, header() + body)
+    assert message.startswith(f"sample.toml: step '{step}': unknown key(s) ['promt']")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ['over = "items"\n', 'each = { kind = "text", prompt = "{item}?" }\n'],
+    ids=["over", "each"],
+)
+def test_for_each_keys_on_a_text_step_are_refused(tmp_path: Path, extra: str) -> None:
+    message = load_error(tmp_path, header() + LIST_L + TEXT_A + extra)
+    assert message.startswith("sample.toml: step 'a': ")
+    assert "does not apply to a text step" in message
+
+
+def test_show_if_inside_each_is_refused(tmp_path: Path) -> None:
+    body = (
+        CHOICE_C
+        + LIST_L
+        + '[[steps]]\nid = "f"\nkind = "for_each"\nover = "items"\nprompt = "F"\n'
+        + 'each = { kind = "text", prompt = "{item}?", '
+        + 'show_if = { step = "c", equals = "yes" } }\n'
+    )
+    message = load_error(tmp_path, header() + body)
+    assert message.startswith("sample.toml: step 'f': ")
+
+
+def test_duplicate_option_labels_are_refused(tmp_path: Path) -> None:
+    message = load_error(tmp_path, header() + MULTI_M.replace('label = "Team"', 'label = "Pay"'))
+    assert message.startswith("sample.toml: step 'm': ")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(
+            LIST_L
+            + '[[steps]]\nid = "f"\nkind = "for_each"\nover = ["items"]\nprompt = "F"\n'
+            + 'each = { kind = "text", prompt = "{item}?" }\n',
+            id="for_each over",
+        ),
+        pytest.param(
+            CHOICE_C + TEXT_A + 'show_if = { step = ["c"], equals = "yes" }\n', id="show_if step"
+        ),
+        pytest.param(TEXT_A + 'show_if = { context = ["has_target"] }\n', id="show_if context"),
+        pytest.param(
+            LIST_L + '[[effects]]\nkind = "pipeline"\nfor_each = ["items"]\nperson = "X"\n',
+            id="effect for_each",
+        ),
+        pytest.param(
+            TEXT_A + '[[effects]]\nkind = "pipeline"\nperson = "X"\nstage = ["lead"]\n',
+            id="effect stage",
+        ),
+        pytest.param(TEXT_A + '[result]\nkind = ["target"]\nfields = { a = "a" }\n', id="result"),
+    ],
+)
+def test_wrong_toml_type_is_an_exercise_error(tmp_path: Path, body: str) -> None:
+    message = load_error(tmp_path, header() + body)
+    assert message.startswith("sample.toml: ")
