@@ -40,9 +40,10 @@ DM_CLOSED_NOTICE = (
 )
 PRESENCE_REFRESH = 600.0  # seconds between membership writes for the same person and server
 PRESENCE_CACHE_SIZE = 50_000
-# Discord allows 50 requests/s per bot; background fan-outs keep to 40 so replies to members
-# always have room.
-BACKGROUND_RATE = 40.0
+# Discord allows 50 requests/s per bot across all routes (interaction replies excepted). A
+# token bucket of 46/s with a burst of 4 never puts more than 50 in any one second.
+BACKGROUND_RATE = 46.0
+BACKGROUND_BURST = 4
 
 # The bot never joins voice; without this discord.py warns at every start that the optional
 # voice libraries are missing, which reads like a problem to a self-hoster.
@@ -207,7 +208,7 @@ class NextInterviewBot(commands.AutoShardedBot):
         self.clock = clock
         self.scheduler = scheduler
         # Background sends (reminders, weekly posts) share one pace below the global limit.
-        self.pacer = Pacer(rate=BACKGROUND_RATE, burst=10)
+        self.pacer = Pacer(rate=BACKGROUND_RATE, burst=BACKGROUND_BURST)
         # People whose closed DMs this process recorded: the database is the truth, this only
         # spares every other command a lookup.
         self.dm_closed_hint: set[int] = set()

@@ -1,0 +1,151 @@
+"""Fan-out under Discord's global limit: 1,000 groups' check-ins and 10,000 follow-up DMs.
+
+Everything falls due at the same minute, through the emulator enforcing 50 requests/s. Prints
+the total time against the rate-limit floor (requests / 50 per second; target within 1.15x),
+duplicates (target 0), losses (target 0), the 429s met, and /help latency while it runs.
+Run: ``.venv/bin/python bench/fanout.py`` (about 8 minutes; ``--scale 0.1`` for a quick look).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import statistics
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.clock import ManualClock
+from bot.db import Database, to_db
+from bot.emulator import Emulator, Person
+from bot.local import local_bot, make_token
+
+MONDAY_0859 = datetime(2026, 11, 16, 8, 59, tzinfo=UTC)
+LIMIT = 50
+
+
+def seed(path: Path, groups: list[tuple[int, int]], people: list[tuple[int, int]]) -> None:
+    """Groups with a channel, members with one follow-up due today each."""
+    conn = sqlite3.connect(path)
+    before = to_db(MONDAY_0859 - timedelta(days=7))
+    conn.executemany(
+        "INSERT INTO guilds (guild_id, name, joined_at, channel_id, channel_set_at) "
+        "VALUES (?, 'bench', ?, ?, ?)",
+        [(g, before, c, before) for g, c in groups],
+    )
+    conn.executemany(
+        "INSERT INTO users (user_id, created_at) VALUES (?, ?)", [(u, before) for u, _ in people]
+    )
+    conn.executemany(
+        "INSERT INTO members (guild_id, user_id, joined_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        [(g, u, before, before) for u, g in people],
+    )
+    # A recent win keeps inactivity nudges out of this measurement.
+    conn.executemany(
+        "INSERT INTO wins (user_id, kind, who, happened_on, happened_at, created_at) "
+        "VALUES (?, 'networking', 'x', '2026-11-15', ?, ?)",
+        [(u, to_db(MONDAY_0859 - timedelta(days=1)), before) for u, _ in people],
+    )
+    conn.executemany(
+        "INSERT INTO follow_ups (user_id, person, reason, due_on, created_at, updated_at) "
+        "VALUES (?, 'Dana', 'Follow up', '2026-11-16', ?, ?)",
+        [(u, before, before) for u, _ in people],
+    )
+    conn.commit()
+    conn.close()
+
+
+async def help_loop(person: Person, stop: asyncio.Event, latencies: list[float]) -> None:
+    while not stop.is_set():
+        began = time.perf_counter()
+        reply = await person.slash("help")
+        assert reply.message is not None
+        latencies.append(time.perf_counter() - began)
+        await asyncio.sleep(0.2)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size")
+    args = parser.parse_args()
+    n_groups = max(1, int(1000 * args.scale))
+    n_people = max(1, int(10_000 * args.scale))
+    emulator = Emulator(token=make_token(), global_rate_limit=LIMIT)
+    await emulator.start()
+    try:
+        guilds = [emulator.add_guild(f"group {i}", channels=("general",)) for i in range(n_groups)]
+        people = [
+            emulator.add_person(f"m{i}", guilds=[guilds[i % n_groups]]) for i in range(n_people)
+        ]
+        watcher = emulator.add_person("watcher", guilds=[guilds[0]])
+        with tempfile.TemporaryDirectory() as scratch:
+            db_path = Path(scratch) / "fanout.db"
+            async with Database.open(db_path):
+                pass
+            seed(
+                db_path,
+                [(g.id, g.channel("general").id) for g in guilds],
+                [(p.id, guilds[i % n_groups].id) for i, p in enumerate(people)],
+            )
+            clock = ManualClock(MONDAY_0859)
+            async with local_bot(emulator, db_path, clock) as running:
+                await running.scheduler.idle()
+                requests_before = len(emulator.requests)
+                limited_before = emulator.rate_limited
+                stop, latencies = asyncio.Event(), []
+                helper = asyncio.create_task(help_loop(watcher, stop, latencies))
+                began = time.perf_counter()
+                clock.set(MONDAY_0859 + timedelta(minutes=1, seconds=30))
+                await running.scheduler.idle()
+                elapsed = time.perf_counter() - began
+                stop.set()
+                await helper
+                counted = [
+                    r
+                    for r in emulator.requests[requests_before:]
+                    if "/interactions/" not in r.path and "/webhooks/" not in r.path
+                ]
+                posts = Counter(
+                    m.channel_id
+                    for m in emulator.sent_messages
+                    if m.guild_id and "check-in" in m.text()
+                )
+                dms = Counter(
+                    m.channel_id
+                    for m in emulator.sent_messages
+                    if m.guild_id is None and "follow-ups" in m.text()
+                )
+                sent = await running.db.fetchall(
+                    "SELECT kind, status, count(*) FROM deliveries GROUP BY kind, status"
+                )
+    finally:
+        await emulator.stop()
+    floor = len(counted) / LIMIT
+    duplicates = sum(c - 1 for c in posts.values() if c > 1) + sum(
+        c - 1 for c in dms.values() if c > 1
+    )
+    losses = (n_groups - len(posts)) + (n_people - len(dms))
+    ordered = sorted(latencies)
+    print(f"{n_groups:,} check-ins, {n_people:,} reminder DMs: {len(counted):,} requests")
+    print(
+        f"total {elapsed:.1f}s against a floor of {floor:.1f}s at {LIMIT}/s: "
+        f"{elapsed / floor:.2f}x (target <= 1.15)"
+    )
+    print(
+        f"duplicates {duplicates} (target 0), losses {losses} (target 0), "
+        f"429s met {emulator.rate_limited - limited_before}"
+    )
+    print(f"deliveries: {[tuple(r) for r in sent]}")
+    if ordered:
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        print(
+            f"/help during the fan-out: median {statistics.median(ordered) * 1000:.1f} ms, "
+            f"p99 {p99 * 1000:.1f} ms over {len(ordered)} calls"
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
