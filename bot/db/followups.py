@@ -86,17 +86,18 @@ async def open_for_user(db: Database, user_id: int, until: date | None = None) -
     return await db.fetchall(query, (user_id, until.isoformat() if until else None))
 
 
-async def users_with_open_due_by(db: Database, latest: date) -> list[Row]:
-    """People with an open follow-up due on or before ``latest`` who want reminders."""
+async def users_due_between(db: Database, first: date, last: date) -> list[Row]:
+    """People who want reminders, with the days in [first, last] on which something of
+    theirs falls due (comma-separated ISO dates)."""
     query = """
-        SELECT u.user_id, u.timezone, u.reminder_hour, min(f.due_on) AS first_due
+        SELECT u.user_id, u.timezone, u.reminder_hour, group_concat(DISTINCT f.due_on) AS days
         FROM follow_ups AS f
         JOIN users AS u ON u.user_id = f.user_id
-        WHERE f.status IN ('pending', 'snoozed') AND f.due_on <= ?
+        WHERE f.status IN ('pending', 'snoozed') AND f.due_on BETWEEN ? AND ?
           AND u.reminders = 1 AND u.dm_closed_at IS NULL
         GROUP BY u.user_id
     """
-    return await db.fetchall(query, (latest.isoformat(),))
+    return await db.fetchall(query, (first.isoformat(), last.isoformat()))
 
 
 async def next_due_after(db: Database, after: date) -> str | None:

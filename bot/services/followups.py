@@ -157,28 +157,31 @@ async def claim_due_reminders(
 ) -> tuple[list[Reminder], datetime | None]:
     """Claim every reminder due at ``now``, and say when the next one falls due.
 
-    A member's reminder for a local day is due from their reminder hour that day until
-    :data:`REMINDER_GRACE` later; it is claimed in ``deliveries`` before anything is sent, so
-    it goes out once however often this runs. Past the grace window it is skipped (the next
-    day's batch includes the overdue items anyway).
+    A member gets a reminder on each local day something of theirs falls due, from their
+    reminder hour until :data:`REMINDER_GRACE` later, listing what is due and overdue. It is
+    claimed in ``deliveries`` before anything is sent, so it goes out once however often this
+    runs; past the grace window it is skipped (``/followups`` still lists everything).
     """
-    # Local "today" anywhere on Earth is at most tomorrow in UTC terms.
+    # Local "today" anywhere on Earth is within a day of the UTC date.
     horizon = (now + timedelta(days=1)).date()
     claimed: list[Reminder] = []
     wakes: list[datetime] = [now + SAFETY_WAKE]
-    for row in await followups_db.users_with_open_due_by(db, horizon):
+    first = (now - timedelta(days=1)).date()
+    for row in await followups_db.users_due_between(db, first, horizon):
         zone = ZoneInfo(row["timezone"] or default_zone)
         hour = row["reminder_hour"]
         today = now.astimezone(zone).date()
-        first_due = date.fromisoformat(row["first_due"])
-        if first_due > today:
-            wakes.append(reminder_instant(first_due, hour, zone))
+        days = sorted(date.fromisoformat(d) for d in row["days"].split(","))
+        upcoming = [d for d in days if d > today]
+        if upcoming:
+            wakes.append(reminder_instant(upcoming[0], hour, zone))
+        # A reminder goes out on the day something falls due (overdue items ride along).
+        if today not in days:
             continue
         at = reminder_instant(today, hour, zone)
         if now < at:
             wakes.append(at)
             continue
-        wakes.append(reminder_instant(today + timedelta(days=1), hour, zone))
         if now - at > REMINDER_GRACE:
             continue
         async with db.transaction() as conn:

@@ -116,10 +116,15 @@ async def test_downtime_past_the_grace_window_skips_that_day(
     async with run_bot() as running:
         await running.scheduler.idle()
         await no_dm(alice)
-        # The next day's reminder still comes, with the overdue item in it.
+        # Reminders come on due dates only: an overdue item alone brings no DM the next day,
+        # but it is listed as overdue, and rides along with the next day something is due.
+        await alice.slash("win", kind="networking", who="Bea", follow_up="tomorrow")
         clock.set(datetime(2026, 11, 18, 9, 0, 5, tzinfo=UTC))
         await running.scheduler.idle()
-        assert "Acme" in (await alice.next_dm()).text()
+        text = (await alice.next_dm()).text()
+        assert "Acme" in text and "Bea" in text
+        listing = await alice.slash("followups")
+        assert "1 overdue" in listing.message.text()
 
 
 async def test_closed_dms_are_recorded_and_the_member_told(

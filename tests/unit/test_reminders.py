@@ -72,10 +72,12 @@ async def test_claims_once_per_local_day_and_plans_next_wake(db: Database) -> No
     assert [(r.user_id, r.day, len(r.items)) for r in claimed] == [(1, date(2026, 10, 25), 1)]
     again, _ = await claim_due_reminders(db, at + timedelta(minutes=5))
     assert again == []
-    # Still open tomorrow: the next batch comes at tomorrow's hour, not before.
+    # Reminders come on due dates: the next one when something else falls due, carrying
+    # the overdue item along.
+    await add_follow_up(db, clock, 1, date(2026, 10, 27))
     at, claimed = await run_until_claim(db, at + timedelta(minutes=5))
-    assert at == datetime(2026, 10, 26, 8, tzinfo=UTC)
-    assert claimed[0].day == date(2026, 10, 26)
+    assert at == datetime(2026, 10, 27, 8, tzinfo=UTC)
+    assert claimed[0].day == date(2026, 10, 27) and len(claimed[0].items) == 2
 
 
 async def test_grace_window(db: Database) -> None:
