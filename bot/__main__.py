@@ -68,6 +68,26 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=None, help="folder for the transcript")
     demo.set_defaults(handler=_cmd_demo)
 
+    sandbox = sub.add_parser("sandbox", help="use the bot from this terminal, on the emulator")
+    sandbox.add_argument(
+        "--db",
+        type=Path,
+        default=Path("sandbox.db"),
+        help="database file that keeps the sandbox's state (default sandbox.db)",
+    )
+    sandbox.add_argument(
+        "--exercises",
+        type=Path,
+        default=None,
+        help="a folder of exercise .toml files to try (default: built-in)",
+    )
+    sandbox.add_argument(
+        "--start",
+        default=None,
+        help="the sandbox clock's start, e.g. 2026-11-16T08:00Z (default: now)",
+    )
+    sandbox.set_defaults(handler=_cmd_sandbox)
+
     check = sub.add_parser("check", help="validate configuration, exercises and migrations")
     check.add_argument("--no-token", action="store_true", help="skip the token checks (e.g. in CI)")
     check.set_defaults(handler=_cmd_check)
@@ -130,6 +150,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     setup_logging("WARNING")
     return asyncio.run(run_demo(out=args.out))
+
+
+def _cmd_sandbox(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from bot.sandbox import run_sandbox
+
+    start = None
+    if args.start:
+        try:
+            start = datetime.fromisoformat(args.start.replace("Z", "+00:00"))
+        except ValueError:
+            raise ConfigError("--start is an ISO time such as 2026-11-16T08:00Z") from None
+        if start.tzinfo is None:
+            raise ConfigError("--start needs a time zone, e.g. 2026-11-16T08:00Z")
+    setup_logging("WARNING")
+    return asyncio.run(run_sandbox(args.db, start=start, exercises=args.exercises))
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -78,6 +78,7 @@ async def start(
             clock=clock,
             scheduler=scheduler,
             guild_ready_timeout=guild_ready_timeout,
+            exercises_dir=settings.exercises_dir,
         )
         task = asyncio.create_task(_serve(bot, token), name="nextinterview-bot")
     except BaseException:

@@ -35,7 +35,7 @@ def run_checks(settings: Settings, *, need_token: bool = True) -> list[Finding]:
         attempt("application id", lambda: str(settings.application_id()))
     attempt("DATABASE_PATH is writable", lambda: settings.check_database_path(create=False))
     attempt("migrations", lambda: _check_migrations(settings.database_path))
-    findings.extend(_check_exercises(exercises_dir()))
+    findings.extend(_check_exercises(settings.exercises_dir or exercises_dir()))
     return findings
 
 

@@ -38,6 +38,7 @@ FIXES: dict[str, str] = {
     "shard_count": "set SHARD_COUNT to a whole number of at least 1, or remove it",
     "shard_ids": "set SHARD_IDS to comma-separated numbers below SHARD_COUNT, e.g. 0,1",
     "default_timezone": "use an IANA time zone name such as Europe/Paris or America/New_York",
+    "exercises_dir": "point EXERCISES_DIR at a folder of exercise .toml files, or remove it",
 }
 
 
@@ -62,11 +63,24 @@ class Settings(BaseSettings):
     shard_count: int | None = Field(default=None, ge=1)
     shard_ids: Annotated[list[int] | None, NoDecode] = None
     default_timezone: str = "UTC"
+    exercises_dir: Path | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_level(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("exercises_dir", mode="before")
+    @classmethod
+    def _blank_path_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("exercises_dir")
+    @classmethod
+    def _check_exercises_dir(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"{value} is not a folder")
+        return value
 
     @field_validator("discord_token", "discord_api_base", "discord_gateway_url", mode="before")
     @classmethod

@@ -31,14 +31,18 @@ def place(emulator: Emulator, message: Message) -> str:
 
 
 def names(emulator: Emulator, text: str) -> str:
-    """<@id> mentions as @name, as Discord shows them."""
-    people = emulator.world.people
+    """<@id> and <#id> mentions as @name and #channel, as Discord shows them."""
+    people, channels = emulator.world.people, emulator.world.channels
 
     def name(match: re.Match[str]) -> str:
         person = people.get(int(match.group(1)))
         return f"@{person.name}" if person else match.group(0)
 
-    return re.sub(r"<@!?(\d+)>", name, text)
+    def channel(match: re.Match[str]) -> str:
+        found = channels.get(int(match.group(1)))
+        return f"#{found.name}" if found else match.group(0)
+
+    return re.sub(r"<#(\d+)>", channel, re.sub(r"<@!?(\d+)>", name, text))
 
 
 def render(emulator: Emulator, message: Message) -> str:

@@ -56,12 +56,13 @@ class Emulator:
         privileged_intents: int = 0,
         route_limit: int = 50,
         host: str = "127.0.0.1",
+        id_seed: int | None = None,
     ) -> None:
         self.token = token
         self.interaction_deadline = interaction_deadline
         self.recommended_shards = shard_count
         self.host = host
-        self.ids = Snowflakes()
+        self.ids = Snowflakes(id_seed)
         self.world = World(self.ids, bot_name)
         self.gateway = Gateway(
             self.world,

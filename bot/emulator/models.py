@@ -49,12 +49,21 @@ def plain_copy(value: Any) -> Any:
 class Snowflakes:
     """Real-looking, strictly increasing ids: ``(ms - DISCORD_EPOCH) << 22 | worker | inc``."""
 
-    def __init__(self) -> None:
+    def __init__(self, start_ms: int | None = None) -> None:
         self._last = 0
+        # With a start, ids come from a counter instead of the clock: the same world built in
+        # the same order gets the same ids every run (the sandbox keeps state between runs).
+        self._virtual = start_ms
+
+    def _now_ms(self) -> int:
+        if self._virtual is None:
+            return time.time_ns() // 1_000_000
+        self._virtual += 1
+        return self._virtual
 
     def next(self) -> int:
         """A new id stamped with the current time (bumped past the last one if needed)."""
-        ms = time.time_ns() // 1_000_000
+        ms = self._now_ms()
         candidate = ((ms - DISCORD_EPOCH_MS) << 22) | (1 << 17)
         if candidate <= self._last:
             candidate = self._last + 1
@@ -67,7 +76,7 @@ class Snowflakes:
         Used for guilds: the shard of a guild is ``(id >> 22) % shards``, so guilds created in a
         burst would otherwise all share one millisecond and land on the same shard.
         """
-        now = time.time_ns() // 1_000_000 - DISCORD_EPOCH_MS
+        now = self._now_ms() - DISCORD_EPOCH_MS
         ms = max(now, (self._last >> 22) + 1)
         self._last = (ms << 22) | (1 << 17)
         return self._last
