@@ -37,10 +37,23 @@ SESSION = [
 
 def run(db: Path, lines: list[str], start: str | None = "2026-11-16T08:00Z") -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "--env-file", str(db.parent / "none.env"), "sandbox",
-         "--db", str(db), *(["--start", start] if start else [])],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120,
-        check=False, cwd=db.parent,
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "--env-file",
+            str(db.parent / "none.env"),
+            "sandbox",
+            "--db",
+            str(db),
+            *(["--start", start] if start else []),
+        ],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=db.parent,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr

@@ -201,3 +201,24 @@ def test_cli_backup_copies_the_database(tmp_path: Path) -> None:
     missing = _cli(tmp_path, "backup", "x.db", env={"DATABASE_PATH": str(tmp_path / "nope.db")})
     assert missing.returncode == 2
     assert "No database at" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_check_and_run_name_a_broken_exercise_file(tmp_path: Path) -> None:
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    (folder / "broken.toml").write_text(
+        'id = "broken"\ntitle = "T"\nsummary = "S"\nintro = "I"\noutro = "O"\n'
+        '[[steps]]\nid = "first"\nkind = "essay"\nprompt = "?"\n'
+    )
+    env = {
+        "DISCORD_TOKEN": GOOD_TOKEN,
+        "EXERCISES_DIR": str(folder),
+        "DATABASE_PATH": str(tmp_path / "x.db"),
+    }
+    checked = _cli(tmp_path, "check", env=env)
+    assert checked.returncode == 1
+    assert "broken.toml: step 'first': kind 'essay' is not one of" in checked.stdout
+    ran = _cli(tmp_path, "run", env=env)
+    assert ran.returncode == 2
+    assert "Exercise file problem: broken.toml: step 'first'" in ran.stderr
+    assert "Traceback" not in ran.stderr
