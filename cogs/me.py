@@ -16,6 +16,7 @@ from bot.services import privacy
 from bot.services import profile as profile_service
 from bot.services import stats as stats_service
 from bot.views import OwnedView
+from cogs._choices import ON_OFF
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -89,12 +90,7 @@ class Me(commands.GroupCog, group_name="me"):
     @app_commands.describe(
         state="on or off", hour="The hour for reminder DMs in your time zone (0-23)"
     )
-    @app_commands.choices(
-        state=[
-            app_commands.Choice(name="on", value="on"),
-            app_commands.Choice(name="off", value="off"),
-        ]
-    )
+    @app_commands.choices(state=ON_OFF)
     async def reminders(
         self,
         interaction: discord.Interaction[NextInterviewBot],

@@ -22,6 +22,7 @@ from bot.services import followups as followups_service
 from bot.services import rhythm
 from bot.services.schedules import Post
 from bot.views import GuardedItem
+from cogs._choices import PERIOD_CHOICES
 from cogs.followups import FollowUpPager
 from cogs.setup import POSTS_JOB
 
@@ -274,13 +275,7 @@ class Rhythm(commands.Cog):
     @app_commands.command(name="leaderboard")
     @app_commands.guild_only()
     @app_commands.describe(period="Which period (default: this week)")
-    @app_commands.choices(
-        period=[
-            app_commands.Choice(name="this week", value="week"),
-            app_commands.Choice(name="this month", value="month"),
-            app_commands.Choice(name="all time", value="all"),
-        ]
-    )
+    @app_commands.choices(period=PERIOD_CHOICES)
     async def leaderboard(
         self, interaction: discord.Interaction[NextInterviewBot], period: str = "week"
     ) -> None:

@@ -14,6 +14,7 @@ from bot.render import rhythm as render
 from bot.services import dates, profile, rhythm
 from bot.services.kinds import KIND_LABELS, WinKind
 from bot.services.schedules import WEEKDAYS, Post
+from cogs._choices import ON_OFF
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -22,7 +23,6 @@ log = logging.getLogger(__name__)
 
 POSTS_JOB = "group-posts"
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
-ON_OFF = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
 
 
 def bot_missing(channel: discord.abc.GuildChannel) -> list[str]:

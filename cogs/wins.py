@@ -17,6 +17,7 @@ from bot.services import profile as profile_service
 from bot.services import wins as wins_service
 from bot.services.kinds import DEFAULT_POINTS, KIND_LABELS, WinKind
 from bot.views import GuardedItem, OwnedView
+from cogs._choices import PERIOD_CHOICES
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -303,13 +304,7 @@ class Wins(commands.Cog):
 
     @app_commands.command(name="wins")
     @app_commands.describe(period="Which wins to list (default: this week)")
-    @app_commands.choices(
-        period=[
-            app_commands.Choice(name="this week", value="week"),
-            app_commands.Choice(name="this month", value="month"),
-            app_commands.Choice(name="all time", value="all"),
-        ]
-    )
+    @app_commands.choices(period=PERIOD_CHOICES)
     async def wins(
         self, interaction: discord.Interaction[NextInterviewBot], period: str = "week"
     ) -> None:

@@ -231,21 +231,24 @@ def prompt_at(exercise: Exercise, state: RunState, ctx: Context) -> Prompt | Non
         number=order.index(pos) + 1 if pos in order else 1,
         total=len(order),
         section=exercise.step(pos.step).section,
-        previous=_describe(step, previous) if answered else None,
+        previous=describe(step, previous) if answered else None,
         draft=tuple(state.draft),
     )
 
 
-def _describe(step: Step, value: Any) -> str:
+def describe(step: Step, value: Any) -> str:
+    """An answer as the member reads it: option labels, one item per line, dates spelt out."""
     if value is None:
         return "(skipped)"
     if step.kind is Kind.CHOICE:
         option = step.option(value)
         return option.label if option else str(value)
     if step.kind is Kind.MULTI:
-        return ", ".join(step.option(v).label if step.option(v) else v for v in value)  # type: ignore[union-attr]
+        return ", ".join(o.label if (o := step.option(v)) else str(v) for v in value)
     if step.kind is Kind.LIST:
         return "\n".join(f"- {v}" for v in value)
+    if step.kind is Kind.DATE:
+        return f"{date.fromisoformat(value):%a %d %b %Y}"
     return display(value)
 
 
@@ -637,6 +640,7 @@ __all__ = [
     "Turn",
     "advance",
     "ask_late",
+    "describe",
     "display",
     "fill",
     "is_valid",

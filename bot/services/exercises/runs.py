@@ -453,25 +453,10 @@ def answer_sheet(exercise: Exercise, state: RunState, ctx: Context) -> list[tupl
         if step.kind is Kind.FOR_EACH and step.each is not None:
             for item, answer_value in (value or {}).items():
                 question = engine.fill(step.each.prompt, state.answers, ctx, item)
-                sheet.append((question, _shown(step.each, answer_value)))
+                sheet.append((question, engine.describe(step.each, answer_value)))
             continue
-        sheet.append((engine.fill(step.prompt, state.answers, ctx), _shown(step, value)))
+        sheet.append((engine.fill(step.prompt, state.answers, ctx), engine.describe(step, value)))
     return sheet
-
-
-def _shown(step: Any, value: Any) -> str:
-    if value is None:
-        return "(skipped)"
-    if step.kind is Kind.CHOICE:
-        option = step.option(value)
-        return option.label if option else str(value)
-    if step.kind is Kind.MULTI:
-        return ", ".join(o.label for v in value if (o := step.option(v)))
-    if step.kind is Kind.LIST:
-        return "\n".join(f"- {v}" for v in value)
-    if step.kind is Kind.DATE:
-        return f"{date.fromisoformat(value):%a %d %b %Y}"
-    return engine.display(value)
 
 
 @dataclass(frozen=True, slots=True)
