@@ -222,6 +222,8 @@ class NextInterviewBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         await self.db.migrate()
+        # Queries fall back to this for members and groups without a zone of their own.
+        await meta_db.put(self.db, "default_timezone", self.settings.default_timezone)
         self.dm_closed_hint = set(await people_db.dm_closed_users(self.db))
         for name in cog_modules():
             await self.load_extension(name)

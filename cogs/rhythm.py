@@ -83,10 +83,14 @@ class CommitModal(discord.ui.Modal):
         if isinstance(cog, Rhythm):
             cog.refresh_tally(self.guild_id, week, interaction.message)
         if self.public and interaction.channel is not None:
-            await interaction.channel.send(  # type: ignore[union-attr]
-                f"**{interaction.user.mention}'s plan this week:** {self.plan.value.strip()}",
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
+            try:
+                await interaction.channel.send(  # type: ignore[union-attr]
+                    f"**{interaction.user.mention}'s plan this week:** {self.plan.value.strip()}",
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
+            except discord.HTTPException as exc:
+                # The commitment is saved; only the public copy of the plan did not go out.
+                log.warning("Could not share a plan in %s: %s", self.guild_id, exc)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
         await handle_interaction_error(interaction, error)

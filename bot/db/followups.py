@@ -90,7 +90,10 @@ async def users_due_between(db: Database, first: date, last: date) -> list[Row]:
     """People who want reminders, with the days in [first, last] on which something of
     theirs falls due (comma-separated ISO dates)."""
     query = """
-        SELECT u.user_id, u.timezone, u.reminder_hour, group_concat(DISTINCT f.due_on) AS days
+        SELECT u.user_id,
+               coalesce(u.timezone, (SELECT value FROM bot_meta WHERE key = 'default_timezone'),
+                        'UTC') AS timezone,
+               u.reminder_hour, group_concat(DISTINCT f.due_on) AS days
         FROM follow_ups AS f
         JOIN users AS u ON u.user_id = f.user_id
         WHERE f.status IN ('pending', 'snoozed') AND f.due_on BETWEEN ? AND ?

@@ -44,7 +44,9 @@ async def get(db: Database, guild_id: int) -> Group | None:
 async def upsert(conn: aiosqlite.Connection, guild_id: int, name: str, now: datetime) -> None:
     """Record that the bot is in this server (again): a returning group keeps its settings."""
     query = """
-        INSERT INTO guilds (guild_id, name, joined_at) VALUES (?, ?, ?)
+        INSERT INTO guilds (guild_id, name, joined_at, timezone)
+        VALUES (?, ?, ?, coalesce((SELECT value FROM bot_meta WHERE key = 'default_timezone'),
+                                  'UTC'))
         ON CONFLICT (guild_id) DO UPDATE SET name = excluded.name, left_at = NULL
     """
     await conn.execute(query, (guild_id, name, to_db(now)))

@@ -32,8 +32,16 @@ async def member_count(db: Database, guild_id: int) -> int:
     return int(await db.fetchval(query, (guild_id,)))
 
 
+# A member without a zone of their own follows DEFAULT_TIMEZONE (kept in bot_meta at start).
+DEFAULT_ZONE_SQL = "coalesce((SELECT value FROM bot_meta WHERE key = 'default_timezone'), 'UTC')"
+
+
 async def get_user(db: Database, user_id: int) -> Row | None:
-    query = "SELECT * FROM users WHERE user_id = ?"
+    query = f"""
+        SELECT user_id, coalesce(timezone, {DEFAULT_ZONE_SQL}) AS timezone, weekly_goal,
+               reminders, reminder_hour, dm_closed_at, created_at
+        FROM users WHERE user_id = ?
+    """  # noqa: S608 - a constant fragment
     return await db.fetchone(query, (user_id,))
 
 

@@ -101,3 +101,24 @@ async def test_welcome_when_the_bot_joins(emulator: Emulator, bot: Running) -> N
     hello = await emulator.next_message(guild.channel("lobby"))
     assert "Thanks for adding **Next Interview**" in hello.content
     assert "/setup channel" in hello.content
+
+
+async def test_default_timezone_applies_to_new_groups_and_members(
+    run_bot: object, organiser: Person, alice: Person, guild: Guild, clock: object
+) -> None:
+    from datetime import timedelta
+
+    async with run_bot(default_timezone="Pacific/Auckland") as running:  # type: ignore[operator]
+        shown = (await organiser.slash("setup show")).message.text()
+        assert "Pacific/Auckland" in shown
+        # Monday 12:00 UTC is already Tuesday 01:00 in Auckland: the win is dated Tuesday.
+        clock.advance(timedelta(hours=4))  # type: ignore[attr-defined]
+        await alice.slash("win", kind="networking", who="Ann")
+        assert await running.db.fetchval("SELECT happened_on FROM wins") == "2026-11-17"
+        assert await running.db.fetchval("SELECT timezone FROM users WHERE user_id = ?",
+                                         (alice.id,)) is None
+        zone = await running.db.fetchval(
+            "SELECT value FROM bot_meta WHERE key = 'default_timezone'")
+        assert zone == "Pacific/Auckland"
+        stats = await alice.slash("me timezone", tz="Europe/Paris")
+        assert "Europe/Paris" in stats.message.content
