@@ -31,10 +31,12 @@ def seed(path: Path, groups: list[tuple[int, int]], people: list[tuple[int, int]
     """Groups with a channel, members with one follow-up due today each."""
     conn = sqlite3.connect(path)
     before = to_db(MONDAY_0859 - timedelta(days=7))
+    # Channels chosen just now: only this Monday's check-in is due, nothing from last week.
+    chosen = to_db(MONDAY_0859 - timedelta(minutes=1))
     conn.executemany(
         "INSERT INTO guilds (guild_id, name, joined_at, channel_id, channel_set_at) "
         "VALUES (?, 'bench', ?, ?, ?)",
-        [(g, before, c, before) for g, c in groups],
+        [(g, before, c, chosen) for g, c in groups],
     )
     conn.executemany(
         "INSERT INTO users (user_id, created_at) VALUES (?, ?)", [(u, before) for u, _ in people]
