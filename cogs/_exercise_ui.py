@@ -15,7 +15,7 @@ import discord
 
 from bot.render import exercises as render
 from bot.render.limits import MESSAGE_CHARS, clip
-from bot.services.exercises import engine, runs
+from bot.services.exercises import engine, runs, sheets
 from bot.services.exercises.engine import CANCEL_NO, CANCEL_YES
 from bot.services.exercises.model import Kind
 from bot.views import GuardedItem
@@ -91,7 +91,7 @@ async def send_step(
 
 
 async def _send_completion(channel: discord.abc.Messageable, step: runs.Step) -> None:
-    sheet = runs.answer_sheet(step.exercise, step.turn.state, step.context)
+    sheet = sheets.answer_sheet(step.exercise, step.turn.state, step.context)
     embeds = render.summary_embeds(step.exercise, step.turn.state, step.context, sheet)
     # One embed per message keeps each message under the 6,000-character total.
     for embed in embeds[:-1]:

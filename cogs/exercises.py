@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render import exercises as render
-from bot.services.exercises import runs
+from bot.services.exercises import runs, sheets
 from bot.views import OwnedView
 from cogs._exercise_ui import DYNAMIC_ITEMS, NUDGE_JOB, send_step
 
@@ -234,7 +234,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
     @app_commands.command(name="list")
     async def list_(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """What exercises there are, which you finished, and where you are."""
-        items = await runs.overview(
+        items = await sheets.overview(
             self.bot.db, self.bot.clock, self.bot.catalog, user_id=interaction.user.id
         )
         await interaction.response.send_message(embed=render.overview_embed(items), ephemeral=True)
@@ -244,7 +244,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
     @app_commands.autocomplete(name=exercise_autocomplete)
     async def answers(self, interaction: discord.Interaction[NextInterviewBot], name: str) -> None:
         """Your latest finished answers to an exercise (only you see them)."""
-        sheet = await runs.latest_answers(
+        sheet = await sheets.latest_answers(
             self.bot.db,
             self.bot.clock,
             self.bot.catalog,
@@ -262,7 +262,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
     @app_commands.command(name="export")
     async def export(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """All your finished exercises as a Markdown file (only you see it)."""
-        text = await runs.export_markdown(
+        text = await sheets.export_markdown(
             self.bot.db, self.bot.clock, self.bot.catalog, user_id=interaction.user.id
         )
         file = discord.File(io.BytesIO(text.encode()), filename="my-exercises.md")

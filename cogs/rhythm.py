@@ -19,6 +19,7 @@ from bot.client import handle_interaction_error
 from bot.render import charts
 from bot.render import rhythm as render
 from bot.services import followups as followups_service
+from bot.services import nudges as nudges_service
 from bot.services import rhythm
 from bot.services.schedules import Post
 from bot.views import GuardedItem
@@ -257,21 +258,21 @@ class Rhythm(commands.Cog):
     # -- inactivity nudges -------------------------------------------------------------------
 
     async def send_nudges(self, now: datetime) -> datetime | None:
-        nudges, wake = await rhythm.claim_inactivity_nudges(self.bot.db, now)
-        for nudge in nudges:
+        due, wake = await nudges_service.claim_inactivity_nudges(self.bot.db, now)
+        for nudge in due:
             try:
                 await self.bot.pacer.wait()
                 channel = await self.bot.create_dm(discord.Object(nudge.user_id))
                 await self.bot.pacer.wait()
                 await channel.send(render.nudge_text(nudge.days))
             except discord.HTTPException as exc:
-                await rhythm.nudge_done(
+                await nudges_service.nudge_done(
                     self.bot.db, self.bot.clock, nudge, "failed", f"{exc.code}: {exc.text}"
                 )
                 if exc.code == DM_CLOSED:
                     self.bot.dm_closed_hint.add(nudge.user_id)
             else:
-                await rhythm.nudge_done(self.bot.db, self.bot.clock, nudge, "sent")
+                await nudges_service.nudge_done(self.bot.db, self.bot.clock, nudge, "sent")
         return wake
 
     # -- on demand ---------------------------------------------------------------------------

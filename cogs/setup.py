@@ -11,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render import rhythm as render
-from bot.services import dates, profile, rhythm
+from bot.services import dates, profile, report, rhythm
 from bot.services.kinds import KIND_LABELS, WinKind
 from bot.services.schedules import WEEKDAYS, Post
 from cogs._choices import ON_OFF
@@ -237,7 +237,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     async def report(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """A facilitator's summary of the group, with a CSV per member."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await rhythm.report(self.bot.db, self.bot.clock, interaction.guild_id or 0)
+        result = await report.report(self.bot.db, self.bot.clock, interaction.guild_id or 0)
         await interaction.followup.send(
             embed=render.report_embed(result),
             file=discord.File(io.BytesIO(result.csv_text.encode()), filename="group-report.csv"),

@@ -18,7 +18,7 @@ from bot.render.limits import (
 from bot.services.exercises import engine
 from bot.services.exercises.engine import Context, Prompt, RunState
 from bot.services.exercises.model import Exercise, Kind
-from bot.services.exercises.runs import Overview, Sheet
+from bot.services.exercises.sheets import Overview, Sheet
 
 COMMANDS_FOOTER = "Type back · skip · keep · pause · cancel · help"
 

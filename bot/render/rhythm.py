@@ -9,7 +9,8 @@ import discord
 from bot.render.help import BRAND_COLOUR
 from bot.render.limits import EMBED_FIELD_VALUE, clip
 from bot.services.kinds import KIND_LABELS
-from bot.services.rhythm import Board, FollowupsPost, GroupSettings, RecapPost, Report
+from bot.services.report import Report
+from bot.services.rhythm import Board, FollowupsPost, GroupSettings, RecapPost
 
 POST_NAMES = {
     "checkin": "Check-in",

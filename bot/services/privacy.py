@@ -11,7 +11,7 @@ from bot.db import people as people_db
 from bot.db import privacy as privacy_db
 from bot.db import rhythm as rhythm_db
 from bot.errors import InvalidInput
-from bot.services.exercises import runs
+from bot.services.exercises import runs, sheets
 
 
 async def set_hidden(
@@ -41,7 +41,7 @@ async def export(db: Database, clock: Clock, catalog: runs.Catalog, *, user_id: 
     document = {"user_id": user_id, "exported_at": clock.now().isoformat(), "tables": data}
     return Export(
         json_text=json.dumps(document, indent=2, ensure_ascii=False, default=str),
-        markdown=await runs.export_markdown(db, clock, catalog, user_id=user_id),
+        markdown=await sheets.export_markdown(db, clock, catalog, user_id=user_id),
         rows=sum(len(rows) for rows in data.values()),
     )
 

@@ -3,8 +3,6 @@ leaderboards, the facilitator report and inactivity nudges."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +12,6 @@ from bot.db import Database, from_db, to_db
 from bot.db import deliveries as deliveries_db
 from bot.db import groups as groups_db
 from bot.db import people as people_db
-from bot.db import pipeline as pipeline_db
 from bot.db import rhythm as rhythm_db
 from bot.db import wins as wins_db
 from bot.errors import InvalidInput, NotFound
@@ -36,10 +33,8 @@ from bot.services.schedules import (
 from bot.services.weeks import current_week, local_date, streak, week_bounds, week_start
 
 POST_KIND = "post:{}"
-NUDGE_KIND = "inactive-nudge"
 LEADERS = 10
 CHART_WEEKS = 8
-QUIET_DAYS = 14
 
 
 # -- settings --------------------------------------------------------------------------------
@@ -404,124 +399,6 @@ async def board(db: Database, clock: Clock, guild_id: int, period: str = "week")
             totals = await wins_db.group_kind_totals(db, guild_id, *week_bounds(week, group.zone))
             weekly.append((week, sum(totals.values())))
     return Board(title, leaders, total, previous, weekly)
-
-
-# -- facilitator report ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    members: int
-    active_this_week: int
-    wins_this_week: int
-    quiet: list[int]
-    csv_text: str
-
-
-async def report(db: Database, clock: Clock, guild_id: int) -> Report:
-    group = await settings(db, guild_id)
-    now = clock.now()
-    monday = group_week(now, group.zone)
-    week_start_at, week_end_at = week_bounds(monday, group.zone)
-    first = now.astimezone(group.zone).date().replace(day=1)
-    month_start = datetime.combine(first, time(0), tzinfo=group.zone).astimezone(UTC)
-    week = await rhythm_db.wins_per_member_between(
-        db, guild_id, to_db(week_start_at), to_db(week_end_at)
-    )
-    month = await rhythm_db.wins_per_member_between(
-        db, guild_id, to_db(month_start), to_db(week_end_at)
-    )
-    last = await rhythm_db.last_win_per_member(db, guild_id)
-    commitments: dict[int, list[tuple[str, int]]] = {}
-    for row in await rhythm_db.member_commitments(db, guild_id):
-        commitments.setdefault(row["user_id"], []).append((row["week"], row["goal"]))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "user_id",
-            "wins_this_week",
-            "wins_this_month",
-            "last_win",
-            "things_in_the_works",
-            "weeks_committed",
-            "commitments_kept",
-            "quiet",
-        ]
-    )
-    quiet = []
-    members = await rhythm_db.group_member_ids(db, guild_id)
-    for row in members:
-        user = row["user_id"]
-        last_win = from_db(last[user]) if user in last else None
-        is_quiet = last_win is None or now - last_win > timedelta(days=QUIET_DAYS)
-        if is_quiet:
-            quiet.append(user)
-        kept = 0
-        for week_iso, goal in commitments.get(user, []):
-            bounds = _bounds(week_iso, group.zone)
-            done = (
-                await rhythm_db.wins_per_member_between(
-                    db, guild_id, to_db(bounds[0]), to_db(bounds[1])
-                )
-            ).get(user, 0)
-            kept += done >= goal
-        writer.writerow(
-            [
-                user,
-                week.get(user, 0),
-                month.get(user, 0),
-                last_win.astimezone(group.zone).date().isoformat() if last_win else "",
-                await pipeline_db.in_the_works(db, user),
-                len(commitments.get(user, [])),
-                kept,
-                "yes" if is_quiet else "",
-            ]
-        )
-    return Report(len(members), len(week), sum(week.values()), quiet, out.getvalue())
-
-
-# -- inactivity nudges -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class InactiveNudge:
-    delivery_id: int
-    user_id: int
-    days: int
-
-
-async def claim_inactivity_nudges(
-    db: Database, now: datetime
-) -> tuple[list[InactiveNudge], datetime]:
-    """One kind DM per quiet stretch: keyed by the member's last win (or their joining)."""
-    claimed, wake = [], now + timedelta(hours=6)
-    done = await rhythm_db.claimed_keys(db, NUDGE_KIND)
-    for row in await rhythm_db.inactive_candidates(db):
-        since_text = row["last_win"] or row["joined_at"]
-        since = from_db(since_text)
-        due = since + timedelta(days=row["days"])
-        if due > now:
-            wake = min(wake, due)
-            continue
-        if (row["user_id"], since_text) in done:
-            continue
-        async with db.transaction() as conn:
-            delivery = await deliveries_db.claim(
-                conn, NUDGE_KIND, row["user_id"], since_text, now, user_id=row["user_id"]
-            )
-        if delivery is not None:
-            claimed.append(InactiveNudge(delivery, row["user_id"], row["days"]))
-    return claimed, wake
-
-
-async def nudge_done(
-    db: Database, clock: Clock, nudge: InactiveNudge, status: str, detail: str | None = None
-) -> None:
-    await deliveries_db.finish(db, nudge.delivery_id, status, clock.now(), detail=detail)
-    if detail and "50007" in detail:
-        async with db.transaction() as conn:
-            await people_db.mark_dm_closed(conn, nudge.user_id, clock.now())
 
 
 __all__ = ["DEFAULTS", "Due", "week_start"]

@@ -115,10 +115,13 @@ async def test_default_timezone_applies_to_new_groups_and_members(
         clock.advance(timedelta(hours=4))  # type: ignore[attr-defined]
         await alice.slash("win", kind="networking", who="Ann")
         assert await running.db.fetchval("SELECT happened_on FROM wins") == "2026-11-17"
-        assert await running.db.fetchval("SELECT timezone FROM users WHERE user_id = ?",
-                                         (alice.id,)) is None
+        assert (
+            await running.db.fetchval("SELECT timezone FROM users WHERE user_id = ?", (alice.id,))
+            is None
+        )
         zone = await running.db.fetchval(
-            "SELECT value FROM bot_meta WHERE key = 'default_timezone'")
+            "SELECT value FROM bot_meta WHERE key = 'default_timezone'"
+        )
         assert zone == "Pacific/Auckland"
         stats = await alice.slash("me timezone", tz="Europe/Paris")
         assert "Europe/Paris" in stats.message.content

@@ -137,7 +137,7 @@ def target_criteria(target: dict[str, Any] | None) -> list[str]:
 # -- lifecycle -------------------------------------------------------------------------------
 
 
-def _load(row: Row) -> RunState:
+def load_state(row: Row) -> RunState:
     return RunState.from_json(json.loads(row["state"]))
 
 
@@ -158,7 +158,7 @@ async def start(
     ctx = await context_for(db, clock, user_id, opportunity_id)
     existing = await runs_db.open_run(db, user_id, exercise_id)
     if existing is not None and not restart:
-        state = _load(existing)
+        state = load_state(existing)
         prompt = engine.prompt_at(exercise, state, ctx)
         raise AlreadyOpen(
             existing["run_id"],
@@ -171,7 +171,7 @@ async def start(
     async with db.transaction() as conn:
         await people_db.ensure_user(conn, user_id, now)
         if existing is not None:
-            existing_state = _load(existing)
+            existing_state = load_state(existing)
             existing_state.status, existing_state.position = engine.CANCELLED, None
             await runs_db.save_state(conn, existing["run_id"], existing_state.to_json(), now)
         run_id = await runs_db.insert_run(
@@ -204,7 +204,7 @@ async def _open(
         return None
     exercise = catalog.get(row["exercise_id"])
     ctx = await context_for(db, clock, user_id, row["opportunity_id"])
-    return row, exercise, _load(row), ctx
+    return row, exercise, load_state(row), ctx
 
 
 async def resume(
@@ -259,7 +259,7 @@ async def cancel(
     )
     if row is None or row["status"] not in ("active", "paused"):
         return None
-    state = _load(row)
+    state = load_state(row)
     state.status, state.position, state.awaiting_cancel = engine.CANCELLED, None, False
     async with db.transaction() as conn:
         await runs_db.save_state(conn, row["run_id"], state.to_json(), clock.now())
@@ -408,92 +408,10 @@ async def late_question(
         return None
     exercise = catalog.get(row["exercise_id"])
     ctx = await context_for(db, clock, user_id, row["opportunity_id"])
-    turn = engine.ask_late(exercise, _load(row), step_id, ctx)
+    turn = engine.ask_late(exercise, load_state(row), step_id, ctx)
     async with db.transaction() as conn:
         await runs_db.save_state(conn, run_id, turn.state.to_json(), clock.now())
     return Step(run_id, exercise, turn, ctx, guild_id=row["guild_id"])
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Overview:
-    exercise: Exercise
-    completed: int
-    open_at: tuple[int, int] | None
-    paused: bool
-
-
-async def overview(db: Database, clock: Clock, catalog: Catalog, *, user_id: int) -> list[Overview]:
-    rows = await runs_db.runs_for_user(db, user_id)
-    ctx = await context_for(db, clock, user_id)
-    result = []
-    for exercise in catalog.exercises.values():
-        mine = [r for r in rows if r["exercise_id"] == exercise.id]
-        done = sum(r["status"] in ("completed", "late") for r in mine)
-        open_row = next((r for r in mine if r["status"] in ("active", "paused")), None)
-        at = None
-        if open_row is not None:
-            prompt = engine.prompt_at(exercise, _load(open_row), ctx)
-            at = (prompt.number, prompt.total) if prompt else None
-        result.append(
-            Overview(exercise, done, at, bool(open_row and open_row["status"] == "paused"))
-        )
-    return result
-
-
-def answer_sheet(exercise: Exercise, state: RunState, ctx: Context) -> list[tuple[str, str]]:
-    """(question, answer) for everything answered, in order, for summaries and exports."""
-    sheet: list[tuple[str, str]] = []
-    for step in exercise.steps:
-        if step.id not in state.answers:
-            continue
-        value = state.answers[step.id]
-        if step.kind is Kind.FOR_EACH and step.each is not None:
-            for item, answer_value in (value or {}).items():
-                question = engine.fill(step.each.prompt, state.answers, ctx, item)
-                sheet.append((question, engine.describe(step.each, answer_value)))
-            continue
-        sheet.append((engine.fill(step.prompt, state.answers, ctx), engine.describe(step, value)))
-    return sheet
-
-
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    exercise: Exercise
-    completed_at: str
-    rows: list[tuple[str, str]]
-
-
-async def latest_answers(
-    db: Database, clock: Clock, catalog: Catalog, *, user_id: int, exercise_id: str
-) -> Sheet:
-    exercise = catalog.get(exercise_id)
-    row = await runs_db.latest_completed(db, user_id, exercise_id)
-    if row is None:
-        raise InvalidInput(
-            f"You haven't finished **{exercise.title}** yet. Start it with "
-            f"`/exercise start name:{exercise_id}`."
-        )
-    ctx = await context_for(db, clock, user_id, row["opportunity_id"])
-    return Sheet(exercise, row["completed_at"][:10], answer_sheet(exercise, _load(row), ctx))
-
-
-async def export_markdown(db: Database, clock: Clock, catalog: Catalog, *, user_id: int) -> str:
-    rows = await runs_db.completed_runs(db, user_id)
-    lines = ["# My Next Interview exercises", ""]
-    if not rows:
-        lines.append("No finished exercises yet.")
-    for row in rows:
-        exercise = catalog.exercises.get(row["exercise_id"])
-        if exercise is None:
-            continue
-        ctx = await context_for(db, clock, user_id, row["opportunity_id"])
-        lines += [f"## {exercise.title} ({row['completed_at'][:10]})", ""]
-        for question, shown in answer_sheet(exercise, _load(row), ctx):
-            lines += [f"**{question}**", "", shown, ""]
-    return "\n".join(lines)
 
 
 # -- nudges ----------------------------------------------------------------------------------

@@ -1,0 +1,158 @@
+"""Reading one answer of each step kind from what the member typed or pressed.
+
+Pure functions; a problem raises ``InvalidInput`` with the member-facing reason, and nothing
+else changes (a list's items are only added once the whole message is valid).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Any
+
+from bot.errors import InvalidInput
+from bot.services.dates import parse_follow_up, parse_when
+from bot.services.exercises.model import Kind, Step
+
+_CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+_NUMBER = re.compile(
+    r"^(?P<pre>[A-Za-z]{3}|[€$£¥₹])?\s*(?P<num>\d[\d,.\s]*)\s*(?P<mult>[kKmM])?\s*"
+    r"(?P<post>[A-Za-z]{3}|[€$£¥₹])?$"
+)
+
+
+def parse(
+    step: Step, draft: list[str], today: date, text: str | None, values: list[str] | None
+) -> tuple[Any, bool]:
+    """(value, complete?) for the asked step; raises InvalidInput and changes nothing.
+
+    A list step collects items across messages in ``draft`` (extended in place).
+    """
+    if step.kind in (Kind.CHOICE, Kind.MULTI):
+        return _choices(step, text, values), True
+    if text is None or not text.strip():
+        raise InvalidInput("Send your answer as a message.")
+    if step.kind is Kind.TEXT:
+        cleaned = text.strip()
+        if len(cleaned) < step.min_length:
+            raise InvalidInput(f"A bit more, please: at least {step.min_length} characters.")
+        if len(cleaned) > step.max_length:
+            raise InvalidInput(
+                f"That's {len(cleaned)} characters; the limit here is "
+                f"{step.max_length}. Shorten it and send it again."
+            )
+        return cleaned, True
+    if step.kind is Kind.NUMBER:
+        return parse_number(step, text), True
+    if step.kind is Kind.DATE:
+        if step.when == "past":
+            day = parse_when(text, today)
+        else:
+            parsed = parse_follow_up(text, today)
+            if parsed is None:
+                raise InvalidInput("I need a date here, e.g. friday or 2026-12-01.")
+            day = parsed
+        return day.isoformat(), True
+    if step.kind is Kind.LIST:
+        lines = [line.strip(" -•*\t") for line in text.splitlines()]
+        items: list[str] = []
+        seen = {item.casefold() for item in draft}
+        for line in lines:
+            # Items are keys for later per-item questions, so repeats are dropped.
+            if line and line.casefold() not in seen:
+                seen.add(line.casefold())
+                items.append(line)
+        too_long = [i for i in items if len(i) > step.item_max_length]
+        if too_long:
+            raise InvalidInput(
+                f"Keep each item under {step.item_max_length} characters; one "
+                f"is {len(too_long[0])}. Nothing was added."
+            )
+        total = len(draft) + len(items)
+        limit = step.count or step.max_items or 25
+        if total > limit:
+            raise InvalidInput(
+                f"That would make {total} items; this question takes "
+                f"{'exactly' if step.count else 'at most'} {limit}. You have "
+                f"{len(draft)} so far; nothing was added."
+            )
+        draft.extend(items)
+        complete = len(draft) == limit
+        return (list(draft) if complete else None), complete
+    raise InvalidInput("This question can't be answered that way.")
+
+
+def _choices(step: Step, text: str | None, values: list[str] | None) -> Any:
+    labels = "\n".join(f"{i}. {o.label}" for i, o in enumerate(step.options, start=1))
+    if values is not None:
+        chosen = values
+    else:
+        parts = [p.strip() for p in re.split(r"[,\n;]+", text or "") if p.strip()]
+        chosen = []
+        for part in parts:
+            option = _match_option(step, part)
+            if option is None:
+                raise InvalidInput(
+                    f"`{part}` isn't one of the options. Pick a number or a name:\n{labels}"
+                )
+            chosen.append(option)
+    if any(step.option(v) is None for v in chosen):
+        raise InvalidInput(f"That isn't one of the options:\n{labels}")
+    unique = list(dict.fromkeys(chosen))
+    if step.kind is Kind.CHOICE:
+        if len(unique) != 1:
+            raise InvalidInput(f"Pick one option:\n{labels}")
+        return unique[0]
+    high = step.max_choices or len(step.options)
+    if not step.min_choices <= len(unique) <= high:
+        raise InvalidInput(
+            f"Pick between {step.min_choices} and {high} options (e.g. `1, 3`):\n{labels}"
+        )
+    return unique
+
+
+def _match_option(step: Step, text: str) -> str | None:
+    cleaned = text.strip().lower().rstrip(".")
+    if re.fullmatch(r"[0-9]{1,3}", cleaned) and 1 <= int(cleaned) <= len(step.options):
+        return step.options[int(cleaned) - 1].value
+    for option in step.options:
+        if cleaned in (option.value, option.label.lower()):
+            return option.value
+    starts = [o for o in step.options if o.label.lower().startswith(cleaned) and len(cleaned) >= 3]
+    return starts[0].value if len(starts) == 1 else None
+
+
+def parse_number(step: Step, text: str) -> dict[str, Any]:
+    cleaned = text.strip()
+    match = _NUMBER.match(cleaned)
+    if not match:
+        raise InvalidInput(f"I need a number here, e.g. 85000{' EUR' if step.currency else ''}.")
+    currency_text = match.group("pre") or match.group("post")
+    if currency_text and not step.currency:
+        raise InvalidInput("Just the number, please.")
+    raw = re.sub(r"[\s]", "", match.group("num"))
+    # 85,000 and 85.000 are thousands; 85.5 and 85,5 are decimals.
+    if re.fullmatch(r"\d{1,3}([,.]\d{3})+", raw):
+        raw = re.sub(r"[,.]", "", raw)
+    else:
+        raw = raw.replace(",", ".")
+    try:
+        amount = float(raw)
+    except ValueError:
+        raise InvalidInput(f"`{cleaned}` isn't a number I can read.") from None
+    mult = (match.group("mult") or "").lower()
+    amount *= {"k": 1_000, "m": 1_000_000}.get(mult, 1)
+    if not math.isfinite(amount) or amount >= 1e15:
+        raise InvalidInput("That number is too large to be right: check it and send again.")
+    if step.integer and not amount.is_integer():
+        raise InvalidInput("A whole number, please.")
+    if step.minimum is not None and amount < step.minimum:
+        raise InvalidInput(f"That's below the lowest allowed ({step.minimum:g}).")
+    if step.maximum is not None and amount > step.maximum:
+        raise InvalidInput(f"That's above the highest allowed ({step.maximum:g}).")
+    currency = None
+    if currency_text:
+        currency = _CURRENCY_SYMBOLS.get(currency_text, currency_text.upper())
+    value: int | float = int(amount) if amount.is_integer() else amount
+    return {"value": value, "currency": currency}

@@ -1,0 +1,93 @@
+"""Reading finished and open runs: the overview, answer sheets, the Markdown export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.db import Database
+from bot.db import exercises as runs_db
+from bot.errors import InvalidInput
+from bot.services.exercises import engine
+from bot.services.exercises.engine import Context, RunState
+from bot.services.exercises.model import Exercise, Kind
+from bot.services.exercises.runs import Catalog, context_for, load_state
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    exercise: Exercise
+    completed: int
+    open_at: tuple[int, int] | None
+    paused: bool
+
+
+async def overview(db: Database, clock: Clock, catalog: Catalog, *, user_id: int) -> list[Overview]:
+    rows = await runs_db.runs_for_user(db, user_id)
+    ctx = await context_for(db, clock, user_id)
+    result = []
+    for exercise in catalog.exercises.values():
+        mine = [r for r in rows if r["exercise_id"] == exercise.id]
+        done = sum(r["status"] in ("completed", "late") for r in mine)
+        open_row = next((r for r in mine if r["status"] in ("active", "paused")), None)
+        at = None
+        if open_row is not None:
+            prompt = engine.prompt_at(exercise, load_state(open_row), ctx)
+            at = (prompt.number, prompt.total) if prompt else None
+        result.append(
+            Overview(exercise, done, at, bool(open_row and open_row["status"] == "paused"))
+        )
+    return result
+
+
+def answer_sheet(exercise: Exercise, state: RunState, ctx: Context) -> list[tuple[str, str]]:
+    """(question, answer) for everything answered, in order, for summaries and exports."""
+    sheet: list[tuple[str, str]] = []
+    for step in exercise.steps:
+        if step.id not in state.answers:
+            continue
+        value = state.answers[step.id]
+        if step.kind is Kind.FOR_EACH and step.each is not None:
+            for item, answer_value in (value or {}).items():
+                question = engine.fill(step.each.prompt, state.answers, ctx, item)
+                sheet.append((question, engine.describe(step.each, answer_value)))
+            continue
+        sheet.append((engine.fill(step.prompt, state.answers, ctx), engine.describe(step, value)))
+    return sheet
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    exercise: Exercise
+    completed_at: str
+    rows: list[tuple[str, str]]
+
+
+async def latest_answers(
+    db: Database, clock: Clock, catalog: Catalog, *, user_id: int, exercise_id: str
+) -> Sheet:
+    exercise = catalog.get(exercise_id)
+    row = await runs_db.latest_completed(db, user_id, exercise_id)
+    if row is None:
+        raise InvalidInput(
+            f"You haven't finished **{exercise.title}** yet. Start it with "
+            f"`/exercise start name:{exercise_id}`."
+        )
+    ctx = await context_for(db, clock, user_id, row["opportunity_id"])
+    return Sheet(exercise, row["completed_at"][:10], answer_sheet(exercise, load_state(row), ctx))
+
+
+async def export_markdown(db: Database, clock: Clock, catalog: Catalog, *, user_id: int) -> str:
+    rows = await runs_db.completed_runs(db, user_id)
+    lines = ["# My Next Interview exercises", ""]
+    if not rows:
+        lines.append("No finished exercises yet.")
+    for row in rows:
+        exercise = catalog.exercises.get(row["exercise_id"])
+        if exercise is None:
+            continue
+        ctx = await context_for(db, clock, user_id, row["opportunity_id"])
+        lines += [f"## {exercise.title} ({row['completed_at'][:10]})", ""]
+        for question, shown in answer_sheet(exercise, load_state(row), ctx):
+            lines += [f"**{question}**", "", shown, ""]
+    return "\n".join(lines)
