@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import discord
@@ -49,7 +50,18 @@ class OwnedView(discord.ui.View):
 
 class GuardedItem:
     """Mixin for persistent ``DynamicItem`` buttons: discord.py only logs their exceptions, so
-    the work goes in :meth:`run` and failures reach the member like any command's."""
+    the work goes in :meth:`run` and failures reach the member like any command's. Subclasses
+    rebuild themselves from their custom id in :meth:`from_match`."""
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Any:
+        return cls.from_match(match, item)
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> Any:
+        raise NotImplementedError
 
     async def run(self, interaction: discord.Interaction[Any]) -> None:
         raise NotImplementedError

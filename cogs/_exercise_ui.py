@@ -160,12 +160,7 @@ class ChoiceButton(
         self.run_id, self.key, self.value = run_id, key, value
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> ChoiceButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> ChoiceButton:
         return cls(int(match["run"]), match["key"], match["value"], item.label or "")
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
@@ -195,12 +190,7 @@ class ChoiceMenu(
         self.run_id, self.key = run_id, key
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Select[Any],
-        match: re.Match[str],
-    ) -> ChoiceMenu:
+    def from_match(cls, match: re.Match[str], item: Any) -> ChoiceMenu:
         return cls(int(match["run"]), match["key"])
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
@@ -225,12 +215,7 @@ class CancelButton(
         self.run_id, self.answer = run_id, answer
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> CancelButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> CancelButton:
         return cls(int(match["run"]), match["answer"])
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
@@ -255,12 +240,7 @@ class EffectsButton(
         self.run_id, self.answer = run_id, answer
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> EffectsButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> EffectsButton:
         return cls(int(match["run"]), match["answer"])
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
@@ -298,12 +278,7 @@ class ShareButton(
         self.run_id = run_id
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> ShareButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> ShareButton:
         return cls(int(match["run"]))
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:

@@ -64,12 +64,7 @@ class FollowUpButton(
         self.action = action
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> FollowUpButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> FollowUpButton:
         return cls(int(match["id"]), match["action"])
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:

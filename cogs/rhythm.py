@@ -115,12 +115,7 @@ class CommitButton(
         self.guild_id, self.week, self.how = guild_id, week, how
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> CommitButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> CommitButton:
         return cls(int(match["guild"]), match["week"], match["how"])
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
@@ -140,12 +135,7 @@ class ShowMineButton(
         )
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> ShowMineButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> ShowMineButton:
         return cls(int(match["guild"]))
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:

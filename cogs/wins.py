@@ -52,12 +52,7 @@ class SuggestionButton(
         self.index = index
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> SuggestionButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> SuggestionButton:
         return cls(int(match["win"]), int(match["index"]), item.label or "Add")
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
@@ -90,12 +85,7 @@ class DeclineButton(
         )
 
     @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Button[Any],
-        match: re.Match[str],
-    ) -> DeclineButton:
+    def from_match(cls, match: re.Match[str], item: Any) -> DeclineButton:
         return cls(int(match["win"]))
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
