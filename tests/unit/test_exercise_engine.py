@@ -1561,3 +1561,36 @@ def test_any_input_sequence_keeps_the_run_valid(
             assert state.position is None
         if state.position is not None and state.status != PAUSED:
             assert turn.prompt is not None or turn.notes or turn.confirm_cancel
+
+
+def test_answer_sheet_leaves_out_what_no_longer_applies(tmp_path: Path) -> None:
+    from bot.services.exercises import engine
+    from bot.services.exercises.sheets import answer_sheet
+
+    exercise = write_exercise(
+        tmp_path,
+        """
+[[steps]]
+id = "has"
+kind = "choice"
+prompt = "Any?"
+options = [{ value = "yes", label = "Yes" }, { value = "no", label = "No" }]
+
+[[steps]]
+id = "items"
+kind = "list"
+prompt = "Which?"
+show_if = { step = "has", equals = "yes" }
+
+[[steps]]
+id = "end"
+kind = "text"
+prompt = "Done?"
+""",
+    )
+    state = engine.RunState(answers={"has": "no", "items": ["value", "b"], "end": "ok"})
+    rows = answer_sheet(exercise, state, CTX)
+    assert [question for question, _ in rows] == ["Any?", "Done?"]
+    assert engine.display({"value": 85000, "currency": "EUR"}) == "85,000 EUR"
+    # Per-item answers whose item is literally "value" are not mistaken for an amount.
+    assert "an answer" in engine.display({"value": "an answer", "b": "another"})

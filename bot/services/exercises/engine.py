@@ -194,7 +194,7 @@ def display(value: Any) -> str:
     """An answer as text, for prompts, summaries and exports."""
     if value is None:
         return ""
-    if isinstance(value, dict) and "value" in value:
+    if isinstance(value, dict) and set(value) == {"value", "currency"}:
         amount = value["value"]
         shown = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
         return f"{shown} {value['currency']}" if value.get("currency") else shown

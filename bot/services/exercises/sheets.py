@@ -41,16 +41,24 @@ async def overview(db: Database, clock: Clock, catalog: Catalog, *, user_id: int
 
 
 def answer_sheet(exercise: Exercise, state: RunState, ctx: Context) -> list[tuple[str, str]]:
-    """(question, answer) for everything answered, in order, for summaries and exports."""
+    """(question, answer) for everything answered, in order, for summaries and exports.
+
+    Only what still applies: an answer to a question that a later edit hid, or about an item
+    since removed from its list, stays in the run but is not shown as part of the result.
+    """
     sheet: list[tuple[str, str]] = []
     for step in exercise.steps:
         if step.id not in state.answers:
             continue
+        if not step.late and not engine.visible(step, state.answers, ctx):
+            continue
         value = state.answers[step.id]
         if step.kind is Kind.FOR_EACH and step.each is not None:
-            for item, answer_value in (value or {}).items():
-                question = engine.fill(step.each.prompt, state.answers, ctx, item)
-                sheet.append((question, engine.describe(step.each, answer_value)))
+            current = engine.items_of(exercise, step, state.answers, ctx)
+            for item in current:
+                if item in (value or {}):
+                    question = engine.fill(step.each.prompt, state.answers, ctx, item)
+                    sheet.append((question, engine.describe(step.each, value[item])))
             continue
         sheet.append((engine.fill(step.prompt, state.answers, ctx), engine.describe(step, value)))
     return sheet
