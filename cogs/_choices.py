@@ -1,8 +1,16 @@
-"""Option choices several commands share, defined once."""
+"""Option choices and autocompletes several commands share, defined once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import discord
 from discord import app_commands
+
+from bot.services import pipeline, profile
+
+if TYPE_CHECKING:
+    from bot.client import NextInterviewBot
 
 PERIOD_CHOICES = [
     app_commands.Choice(name="this week", value="week"),
@@ -10,3 +18,20 @@ PERIOD_CHOICES = [
     app_commands.Choice(name="all time", value="all"),
 ]
 ON_OFF = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+
+
+async def opportunity_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[int]]:
+    """The member's own open opportunities matching what they typed."""
+    found = await pipeline.autocomplete(
+        interaction.client.db, user_id=interaction.user.id, text=current
+    )
+    return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+
+async def zone_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """IANA time zones matching what was typed (a city is enough)."""
+    return [app_commands.Choice(name=z, value=z) for z in profile.suggest_zones(current)]

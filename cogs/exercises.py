@@ -14,6 +14,7 @@ from discord.ext import commands
 from bot.render import exercises as render
 from bot.services.exercises import runs, sheets
 from bot.views import OwnedView
+from cogs._choices import opportunity_autocomplete
 from cogs._exercise_ui import DYNAMIC_ITEMS, NUDGE_JOB, send_step
 
 if TYPE_CHECKING:
@@ -42,17 +43,6 @@ async def exercise_autocomplete(
         for e in interaction.client.catalog.exercises.values()
         if needle in e.id or needle in e.title.lower()
     ][:25]
-
-
-async def opportunity_autocomplete(
-    interaction: discord.Interaction[NextInterviewBot], current: str
-) -> list[app_commands.Choice[int]]:
-    from bot.services import pipeline
-
-    found = await pipeline.autocomplete(
-        interaction.client.db, user_id=interaction.user.id, text=current
-    )
-    return [app_commands.Choice(name=name, value=value) for name, value in found]
 
 
 class ResumeOrRestart(OwnedView):

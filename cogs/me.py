@@ -16,7 +16,7 @@ from bot.services import privacy
 from bot.services import profile as profile_service
 from bot.services import stats as stats_service
 from bot.views import OwnedView
-from cogs._choices import ON_OFF
+from cogs._choices import ON_OFF, zone_autocomplete
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -49,6 +49,7 @@ class Me(commands.GroupCog, group_name="me"):
         super().__init__()
 
     @app_commands.command(name="timezone")
+    @app_commands.autocomplete(tz=zone_autocomplete)
     @app_commands.describe(tz="Your time zone, e.g. Europe/Berlin (start typing a city)")
     async def timezone(self, interaction: discord.Interaction[NextInterviewBot], tz: str) -> None:
         """Set your time zone: weeks, streaks and reminders follow it."""
@@ -61,14 +62,6 @@ class Me(commands.GroupCog, group_name="me"):
             f"Time zone set to **{zone.key}** (it's {local:%H:%M on %a %d %b} there).",
             ephemeral=True,
         )
-
-    @timezone.autocomplete("tz")
-    async def tz_autocomplete(
-        self, interaction: discord.Interaction[NextInterviewBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=z, value=z) for z in profile_service.suggest_zones(current)
-        ]
 
     @app_commands.command(name="goal")
     @app_commands.describe(count="How many next-interview wins you aim for each week (0-50)")

@@ -14,21 +14,13 @@ from bot.services import pipeline as pipeline_service
 from bot.services import target as target_service
 from bot.services.kinds import Outcome, Stage
 from bot.views import OwnedView
+from cogs._choices import opportunity_autocomplete
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
 
 STAGE_CHOICES = [app_commands.Choice(name=s.value, value=s.value) for s in Stage]
 OUTCOME_CHOICES = [app_commands.Choice(name=o.value, value=o.value) for o in Outcome]
-
-
-async def opportunity_autocomplete(
-    interaction: discord.Interaction[NextInterviewBot], current: str
-) -> list[app_commands.Choice[int]]:
-    found = await pipeline_service.autocomplete(
-        interaction.client.db, user_id=interaction.user.id, text=current
-    )
-    return [app_commands.Choice(name=name, value=value) for name, value in found]
 
 
 class SettleView(OwnedView):

@@ -11,10 +11,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render import rhythm as render
-from bot.services import dates, profile, report, rhythm
+from bot.services import dates, report, rhythm
 from bot.services.kinds import KIND_LABELS, WinKind
 from bot.services.schedules import WEEKDAYS, Post
-from cogs._choices import ON_OFF
+from cogs._choices import ON_OFF, zone_autocomplete
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -80,6 +80,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         )
 
     @app_commands.command(name="timezone")
+    @app_commands.autocomplete(tz=zone_autocomplete)
     @app_commands.describe(tz="The group's time zone, e.g. Europe/London (start typing a city)")
     async def timezone(self, interaction: discord.Interaction[NextInterviewBot], tz: str) -> None:
         """Set the group's time zone: weeks and post times follow it."""
@@ -88,12 +89,6 @@ class Setup(commands.GroupCog, group_name="setup"):
         await interaction.response.send_message(
             f"The group's time zone is now **{zone.key}**.", ephemeral=True
         )
-
-    @timezone.autocomplete("tz")
-    async def tz_autocomplete(
-        self, interaction: discord.Interaction[NextInterviewBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in profile.suggest_zones(current)]
 
     @app_commands.command(name="schedule")
     @app_commands.describe(

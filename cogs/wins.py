@@ -12,12 +12,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render import wins as render
-from bot.services import dates, pipeline
+from bot.services import dates
 from bot.services import profile as profile_service
 from bot.services import wins as wins_service
 from bot.services.kinds import DEFAULT_POINTS, KIND_LABELS, WinKind
 from bot.views import GuardedItem, OwnedView
-from cogs._choices import PERIOD_CHOICES
+from cogs._choices import PERIOD_CHOICES, opportunity_autocomplete
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -212,6 +212,7 @@ class Wins(commands.Cog):
         share="Show who it was with in the group's celebration (default: no)",
     )
     @app_commands.choices(kind=KIND_CHOICES)
+    @app_commands.autocomplete(opportunity=opportunity_autocomplete)
     async def win(
         self,
         interaction: discord.Interaction[NextInterviewBot],
@@ -280,13 +281,6 @@ class Wins(commands.Cog):
             app_commands.Choice(name=s.label, value=s.value)
             for s in dates.suggest_follow_up(current, today)
         ]
-
-    @win.autocomplete("opportunity")
-    async def opportunity_autocomplete(
-        self, interaction: discord.Interaction[NextInterviewBot], current: str
-    ) -> list[app_commands.Choice[int]]:
-        found = await pipeline.autocomplete(self.bot.db, user_id=interaction.user.id, text=current)
-        return [app_commands.Choice(name=name, value=value) for name, value in found]
 
     async def _today(self, interaction: discord.Interaction[NextInterviewBot]) -> Any:
         profile = await profile_service.load(self.bot.db, self.bot.clock, interaction.user.id)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.db.core import Database, Row, to_db
+from bot.db.core import Database, to_db
 
 
 async def claim(
@@ -43,16 +43,6 @@ async def finish(
         WHERE delivery_id = ?
     """
     await db.execute(query, (status, to_db(now), message_id, detail, delivery_id))
-
-
-async def get(db: Database, kind: str, target_id: int, period: str) -> Row | None:
-    query = "SELECT * FROM deliveries WHERE kind = ? AND target_id = ? AND period = ?"
-    return await db.fetchone(query, (kind, target_id, period))
-
-
-async def count(db: Database, kind: str) -> int:
-    query = "SELECT count(*) FROM deliveries WHERE kind = ?"
-    return int(await db.fetchval(query, (kind,)))
 
 
 async def mark_skipped(conn: aiosqlite.Connection, delivery_id: int, detail: str) -> None:

@@ -8,8 +8,6 @@ import aiosqlite
 
 from bot.db.core import Database, Row, to_db
 
-OPEN = ("pending", "snoozed")
-
 
 async def insert(
     conn: aiosqlite.Connection,

@@ -27,11 +27,6 @@ async def touch_member(
     await conn.execute(query, (guild_id, user_id, stamp, stamp))
 
 
-async def member_count(db: Database, guild_id: int) -> int:
-    query = "SELECT count(*) FROM members WHERE guild_id = ?"
-    return int(await db.fetchval(query, (guild_id,)))
-
-
 # A member without a zone of their own follows DEFAULT_TIMEZONE (kept in bot_meta at start).
 DEFAULT_ZONE_SQL = "coalesce((SELECT value FROM bot_meta WHERE key = 'default_timezone'), 'UTC')"
 

@@ -125,11 +125,6 @@ async def in_the_works(db: Database, user_id: int) -> int:
     return int(await db.fetchval(query, (user_id,)))
 
 
-async def history(db: Database, opportunity_id: int) -> list[Row]:
-    query = "SELECT * FROM opportunity_events WHERE opportunity_id = ? ORDER BY event_id"
-    return await db.fetchall(query, (opportunity_id,))
-
-
 async def set_target_check(
     conn: aiosqlite.Connection, user_id: int, opportunity_id: int, check: str
 ) -> None:

@@ -80,19 +80,6 @@ async def claimed_posts(db: Database, since_period: str) -> set[tuple[str, int, 
     return {(r[0], r[1], r[2]) for r in await db.fetchall(query, (since_period,))}
 
 
-async def set_message(db: Database, delivery_id: int, message_id: int) -> None:
-    query = "UPDATE deliveries SET message_id = ? WHERE delivery_id = ?"
-    await db.execute(query, (message_id, delivery_id))
-
-
-async def post_message(db: Database, guild_id: int, kind: str, period: str) -> int | None:
-    query = """
-        SELECT message_id FROM deliveries
-        WHERE kind = ? AND target_id = ? AND period = ? AND status = 'sent'
-    """
-    return await db.fetchval(query, (kind, guild_id, period))
-
-
 async def problems(db: Database, guild_id: int, limit: int = 5) -> list[Row]:
     query = """
         SELECT kind, period, status, detail, claimed_at FROM deliveries

@@ -195,7 +195,3 @@ async def autocomplete(db: Database, *, user_id: int, text: str) -> list[tuple[s
         )
         for r in rows
     ]
-
-
-async def things_in_the_works(db: Database, user_id: int) -> int:
-    return await pipeline_db.in_the_works(db, user_id)

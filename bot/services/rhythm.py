@@ -19,9 +19,7 @@ from bot.services import profile as profile_service
 from bot.services.dates import parse_follow_up
 from bot.services.kinds import DEFAULT_POINTS, WinKind
 from bot.services.schedules import (
-    DEFAULTS,
     WEEKDAYS,
-    Due,
     GroupTimes,
     Post,
     Slot,
@@ -30,7 +28,7 @@ from bot.services.schedules import (
     plan,
     slots_for,
 )
-from bot.services.weeks import current_week, local_date, streak, week_bounds, week_start
+from bot.services.weeks import current_week, local_date, streak, week_bounds
 
 POST_KIND = "post:{}"
 LEADERS = 10
@@ -399,6 +397,3 @@ async def board(db: Database, clock: Clock, guild_id: int, period: str = "week")
             totals = await wins_db.group_kind_totals(db, guild_id, *week_bounds(week, group.zone))
             weekly.append((week, sum(totals.values())))
     return Board(title, leaders, total, previous, weekly)
-
-
-__all__ = ["DEFAULTS", "Due", "week_start"]

@@ -9,7 +9,6 @@ from bot.clock import Clock
 from bot.db import Database, from_db
 from bot.db import followups as followups_db
 from bot.db import groups as groups_db
-from bot.db import people as people_db
 from bot.db import pipeline as pipeline_db
 from bot.db import wins as wins_db
 from bot.db.core import Row
@@ -231,7 +230,3 @@ async def list_wins(db: Database, clock: Clock, *, user_id: int, period: str) ->
     else:
         since = None
     return await wins_db.list_for_user(db, user_id, since)
-
-
-async def member_guilds(db: Database, user_id: int) -> list[int]:
-    return await people_db.guilds_of(db, user_id)

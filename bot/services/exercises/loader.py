@@ -41,33 +41,28 @@ TOP_KEYS = {
     "result",
     "group",
 }
-STEP_KEYS = {
-    "id",
-    "kind",
-    "prompt",
-    "hint",
-    "section",
-    "optional",
-    "late",
-    "show_if",
-    "min_length",
-    "max_length",
-    "unit",
-    "currency",
-    "min",
-    "max",
-    "integer",
-    "when",
-    "options",
-    "min_choices",
-    "max_choices",
-    "count",
-    "min_items",
-    "max_items",
-    "item_max_length",
-    "over",
-    "each",
+# Keys every step may have, and the keys that only some kinds of step take.
+COMMON_STEP_KEYS = {"id", "kind", "prompt", "hint", "section", "optional", "late", "show_if"}
+KIND_KEYS: dict[str, set[Kind]] = {
+    "min_length": {Kind.TEXT, Kind.LIST},
+    "max_length": {Kind.TEXT, Kind.LIST},
+    "unit": {Kind.NUMBER},
+    "currency": {Kind.NUMBER},
+    "min": {Kind.NUMBER},
+    "max": {Kind.NUMBER},
+    "integer": {Kind.NUMBER},
+    "when": {Kind.DATE},
+    "options": {Kind.CHOICE, Kind.MULTI},
+    "min_choices": {Kind.MULTI},
+    "max_choices": {Kind.MULTI},
+    "count": {Kind.LIST},
+    "min_items": {Kind.LIST},
+    "max_items": {Kind.LIST},
+    "item_max_length": {Kind.LIST},
+    "over": {Kind.FOR_EACH},
+    "each": {Kind.FOR_EACH},
 }
+STEP_KEYS = COMMON_STEP_KEYS | set(KIND_KEYS)
 EFFECT_KEYS = {"kind", "person", "reason", "due", "for_each", "stage", "confirm", "after"}
 
 
@@ -248,42 +243,10 @@ def _step(where: _Where, raw: Any, earlier: dict[str, Step], *, nested: bool = F
         if not isinstance(each, dict):
             raise where.fail("a for_each step needs an 'each' table (the question per item)")
         fields["each"] = _step(where, {"id": step_id, **each}, earlier, nested=True)
-    for key in set(raw) - {
-        "id",
-        "kind",
-        "prompt",
-        "hint",
-        "section",
-        "optional",
-        "late",
-        "show_if",
-    }:
-        if not _applies(key, kind):
+    for key in set(raw) - COMMON_STEP_KEYS:
+        if kind not in KIND_KEYS.get(key, set()):
             raise where.fail(f"'{key}' does not apply to a {kind.value} step")
     return Step(**fields)
-
-
-def _applies(key: str, kind: Kind) -> bool:
-    table = {
-        "min_length": {Kind.TEXT, Kind.LIST},
-        "max_length": {Kind.TEXT, Kind.LIST},
-        "unit": {Kind.NUMBER},
-        "currency": {Kind.NUMBER},
-        "min": {Kind.NUMBER},
-        "max": {Kind.NUMBER},
-        "integer": {Kind.NUMBER},
-        "when": {Kind.DATE},
-        "options": {Kind.CHOICE, Kind.MULTI},
-        "min_choices": {Kind.MULTI},
-        "max_choices": {Kind.MULTI},
-        "count": {Kind.LIST},
-        "min_items": {Kind.LIST},
-        "max_items": {Kind.LIST},
-        "item_max_length": {Kind.LIST},
-        "over": {Kind.FOR_EACH},
-        "each": {Kind.FOR_EACH},
-    }
-    return kind in table.get(key, set())
 
 
 def _show_if(where: _Where, raw: Any, earlier: dict[str, Step]) -> ShowIf:
