@@ -47,14 +47,19 @@ def inserted_id(cursor: aiosqlite.Cursor) -> int:
 
 
 def to_db(moment: datetime) -> str:
-    """A UTC timestamp in one fixed, sortable text form."""
+    """A UTC timestamp in one fixed, sortable text form (the year always has four digits)."""
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are not stored: pass an aware datetime")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat pads the year; strftime('%Y') does not below 1000 on glibc, which once wrote
+    # rows that sorted wrongly and could not be read back.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def from_db(text: str) -> datetime:
-    """Parse a timestamp written by :func:`to_db`."""
+    """Parse a timestamp written by :func:`to_db` (or by an older build, unpadded year)."""
+    year, sep, rest = text.partition("-")
+    if sep and len(year) < 4 and year.isdigit():
+        text = f"{int(year):04d}-{rest}"
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 

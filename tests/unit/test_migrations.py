@@ -94,3 +94,42 @@ async def test_backup_is_consistent_while_writing(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert not (tmp_path / "copy.db.partial").exists()
+
+
+async def test_0005_repairs_unpadded_years_and_reopens_abandoned_claims(tmp_path: Path) -> None:
+    migrations = load_migrations()
+    async with Database.open(tmp_path / "old.db", migrate=False) as db:
+        await db.migrate(migrations[:4])
+        await db.executemany(
+            "INSERT INTO users (user_id, created_at) VALUES (?, ?)",
+            [(1, "2026-11-16T08:00:00.000000Z")],
+        )
+        await db.execute(
+            "INSERT INTO guilds (guild_id, joined_at) VALUES (7, '2026-11-16T08:00:00.000000Z')"
+        )
+        await db.execute(
+            "INSERT INTO members (guild_id, user_id, joined_at, last_seen_at) "
+            "VALUES (7, 1, '2026-11-16T08:00:00.000000Z', '2026-11-16T08:00:00.000000Z')"
+        )
+        # What an older build stored for `/win when:0999-12-31`.
+        await db.execute(
+            "INSERT INTO wins (user_id, kind, who, happened_on, happened_at, created_at) "
+            "VALUES (1, 'networking', 'Bea', '0999-12-31', '999-12-31T12:00:00.000000Z', "
+            "'2026-11-16T08:00:00.000000Z')"
+        )
+        await db.execute(
+            "INSERT INTO deliveries (kind, target_id, period, status, claimed_at) "
+            "VALUES ('post:checkin', 7, '2026-11-16', 'claimed', '2026-11-16T09:00:00.000000Z')"
+        )
+        await db.migrate(migrations)
+        assert await db.fetchval("SELECT happened_at FROM wins") == "0999-12-31T12:00:00.000000Z"
+        assert (
+            await db.fetchval("SELECT happened_at FROM group_wins") == "0999-12-31T12:00:00.000000Z"
+        )
+        row = await db.fetchone("SELECT status, due_at, lease_until, attempts FROM deliveries")
+        assert tuple(row) == (
+            "claimed",
+            "2026-11-16T09:00:00.000000Z",
+            "2026-11-16T09:00:00.000000Z",
+            1,
+        )
