@@ -25,19 +25,22 @@ from bot.db import meta as meta_db
 from bot.db import people as people_db
 from bot.errors import UserError
 from bot.interactions import new_incident_id, safe_send_private
+from bot.jobs import REMINDER_JOB
+from bot.outbox import Outbox
 from bot.pacing import Pacer
 from bot.scheduler import Scheduler
 from bot.services import community, profile
+from bot.services.delivery import Courier
 from bot.services.exercises.runs import Catalog
 
 log = logging.getLogger(__name__)
 
-REMINDER_JOB = "followup-reminders"
 DM_CLOSED_NOTICE = (
     "I tried to send you your follow-up reminders by DM, but your DMs are closed to me. "
     "To get them: right-click the server icon > Privacy Settings > allow Direct Messages. "
     "I'll try again with your next reminder; `/me reminders off` stops them."
 )
+SCHEDULER_STOP_TIMEOUT = 3.0  # in-flight sends are short; the process must exit within 10 s
 PRESENCE_REFRESH = 600.0  # seconds between membership writes for the same person and server
 PRESENCE_CACHE_SIZE = 50_000
 # Discord allows 50 requests/s per bot across all routes (interaction replies excepted). A
@@ -209,6 +212,9 @@ class NextInterviewBot(commands.AutoShardedBot):
         self.scheduler = scheduler
         # Background sends (reminders, weekly posts) share one pace below the global limit.
         self.pacer = Pacer(rate=BACKGROUND_RATE, burst=BACKGROUND_BURST)
+        self.outbox = Outbox(self, self.pacer)
+        # The exactly-once ledger's worker: claims, sends through the outbox, records.
+        self.courier = Courier(db, clock)
         # People whose closed DMs this process recorded: the database is the truth, this only
         # spares every other command a lookup.
         self.dm_closed_hint: set[int] = set()
@@ -267,6 +273,10 @@ class NextInterviewBot(commands.AutoShardedBot):
             self._exercise_locks[user_id] = lock
         return lock
 
+    def get_dm_channel_cached(self, user_id: int) -> discord.DMChannel | None:
+        """The DM channel with a member if this process already knows it (no request)."""
+        return self._connection._get_private_channel_by_user(user_id)
+
     def poke_reminders(self) -> None:
         """Follow-ups changed: let the reminder job re-plan its next wake-up now."""
         self.scheduler.poke(REMINDER_JOB)
@@ -286,7 +296,12 @@ class NextInterviewBot(commands.AutoShardedBot):
         log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        await self.scheduler.stop()
+        # Stop claiming, let the sends in flight finish (or release their claims), then close
+        # the gateway. Anything cut off mid-request is sent again on the next start with the
+        # same nonce, so it can neither be lost nor appear twice.
+        self.courier.stop()
+        self.outbox.close()
+        await self.scheduler.stop(timeout=SCHEDULER_STOP_TIMEOUT)
         await super().close()
 
 

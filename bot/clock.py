@@ -59,3 +59,19 @@ class ManualClock:
         event = asyncio.Event()
         self._listeners.append(event)
         return event
+
+
+class OffsetClock:
+    """The real clock shifted to start at another instant: it runs at the speed of real time.
+
+    For rehearsals that need a real process and real waiting (crash and restart tests, load
+    runs) at a chosen moment of the week.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("OffsetClock needs a timezone-aware start time")
+        self.offset = start.astimezone(UTC) - datetime.now(UTC)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset

@@ -37,6 +37,8 @@ class _Job:
     func: JobFunc
     next_wake: datetime | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # A run is already waiting for the lock: further pokes join it instead of queueing more.
+    queued: bool = False
 
 
 class Scheduler:
@@ -120,6 +122,9 @@ class Scheduler:
     # -- internals -----------------------------------------------------------------------------
 
     def _spawn(self, job: _Job) -> None:
+        if job.queued:
+            return
+        job.queued = True
         task = asyncio.create_task(self._run(job), name=f"job:{job.name}")
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
@@ -127,6 +132,7 @@ class Scheduler:
     async def _run(self, job: _Job) -> None:
         # One run of a job at a time; a poke during a run simply runs it again afterwards.
         async with job.lock:
+            job.queued = False
             if not self._running:
                 return
             now = self.clock.now()
@@ -144,9 +150,12 @@ class Scheduler:
                 # The manual clock moved past the next wake while this run was busy.
                 self._spawn(job)
             if self._aps is not None and next_wake is not None and self._running:
+                # APScheduler counts wall-clock time; the clock may be shifted (a rehearsal),
+                # so the wake-up is the same delay from now on the wall clock.
+                delay = max(next_wake - self.clock.now(), timedelta(0))
                 self._aps.add_job(
                     self._fire,
-                    trigger=DateTrigger(run_date=max(next_wake, self.clock.now())),
+                    trigger=DateTrigger(run_date=datetime.now(UTC) + delay),
                     args=(job.name,),
                     id=job.name,
                     replace_existing=True,

@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render import exercises as render
+from bot.services.delivery import SENT_NOTHING, Claim, Result, earliest
 from bot.services.exercises import runs, sheets
 from bot.views import OwnedView
 from cogs._choices import opportunity_autocomplete
@@ -281,19 +282,17 @@ class Exercises(commands.GroupCog, group_name="exercise"):
     # -- nudges --------------------------------------------------------------------------------
 
     async def send_nudges(self, now: datetime) -> datetime | None:
-        nudges, next_wake = await runs.claim_nudges(self.bot.db, self.bot.catalog, now)
-        for nudge in nudges:
-            status = "sent"
-            try:
-                await self.bot.pacer.wait()
-                channel = await self.bot.create_dm(discord.Object(nudge.user_id))
-                await self.bot.pacer.wait()
-                await channel.send(render.nudge_text(nudge.exercise))
-            except discord.HTTPException as exc:
-                status = "failed"
-                log.info("Exercise nudge to %s not delivered: %s", nudge.user_id, exc)
-            await runs.nudge_done(self.bot.db, self.bot.clock, nudge, status)
-        return next_wake
+        due, next_wake = await runs.due_nudges(self.bot.db, now)
+        retry = await self.bot.courier.deliver(runs.NUDGE_KINDS, due, self.deliver_nudge)
+        return earliest(next_wake, retry)
+
+    async def deliver_nudge(self, claim: Claim) -> Result:
+        nudge = await runs.nudge_for(self.bot.db, self.bot.catalog, claim)
+        if nudge is None:
+            return SENT_NOTHING
+        return await self.bot.outbox.to_member(
+            nudge.user_id, nonce=claim.nonce, content=render.nudge_text(nudge.exercise)
+        )
 
 
 async def setup(bot: NextInterviewBot) -> None:

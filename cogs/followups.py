@@ -12,9 +12,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import REMINDER_JOB
+from bot.jobs import REMINDER_JOB
 from bot.render import wins as render
 from bot.services import followups as followups_service
+from bot.services.delivery import SENT_NOTHING, Claim, Outcome, Result, earliest
 from bot.services.exercises import runs as exercise_runs
 from bot.views import GuardedItem, OwnedView
 from cogs._exercise_ui import send_step
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 4  # one row of five buttons per follow-up, plus a row to turn pages
 ACTIONS = {"done": "Done", "1d": "+1 day", "3d": "+3 days", "1w": "+1 week", "drop": "Drop"}
-DM_CLOSED = 50007
 
 
 async def ask_late_question(
@@ -165,43 +165,31 @@ class FollowUps(commands.Cog):
         pager.message = await interaction.original_response()
 
     async def send_reminders(self, now: datetime) -> datetime | None:
-        """The scheduler job: claim what is due, DM each member once, plan the next run."""
-        reminders, next_wake = await followups_service.claim_due_reminders(
+        """The scheduler job: DM each member whose reminder is due, once, then plan the next."""
+        due, next_wake = await followups_service.due_reminders(
             self.bot.db, now, self.bot.settings.default_timezone
         )
-        for reminder in reminders:
-            await self.deliver(reminder)
-        return next_wake
+        retry = await self.bot.courier.deliver(followups_service.REMINDER_KINDS, due, self.deliver)
+        return earliest(next_wake, retry)
 
-    async def deliver(self, reminder: followups_service.Reminder) -> None:
-        db, clock = self.bot.db, self.bot.clock
+    async def deliver(self, claim: Claim) -> Result:
+        reminder = await followups_service.reminder_for(self.bot.db, claim)
+        if reminder is None:
+            return SENT_NOTHING
         view = discord.ui.View(timeout=None)
         shown = reminder.items[:PER_PAGE]
         for index, item in enumerate(buttons_for(shown, numbered=True)):
             item.row = index // len(ACTIONS)
             view.add_item(item)
-        try:
-            await self.bot.pacer.wait()
-            channel = await self.bot.create_dm(discord.Object(reminder.user_id))
-            await self.bot.pacer.wait()
-            message = await channel.send(
-                embed=render.reminder(reminder.items, reminder.day), view=view
-            )
-        except discord.Forbidden as exc:
-            closed = exc.code == DM_CLOSED
-            if closed:
-                self.bot.dm_closed_hint.add(reminder.user_id)
-            log.info("Reminder to %s not delivered (%s)", reminder.user_id, exc.text)
-            await followups_service.reminder_failed(
-                db, clock, reminder, dm_closed=closed, detail=f"{exc.code}: {exc.text}"
-            )
-        except discord.HTTPException as exc:
-            log.warning("Reminder to %s failed: %s", reminder.user_id, exc)
-            await followups_service.reminder_failed(
-                db, clock, reminder, dm_closed=False, detail=f"{exc.status}: {exc.text}"
-            )
-        else:
-            await followups_service.reminder_sent(db, clock, reminder, message.id)
+        result = await self.bot.outbox.to_member(
+            reminder.user_id,
+            nonce=claim.nonce,
+            embed=render.reminder(reminder.items, reminder.day),
+            view=view,
+        )
+        if result.outcome is not Outcome.SENT:
+            log.info("Reminder to %s not delivered: %s", reminder.user_id, result.detail)
+        return result
 
 
 async def setup(bot: NextInterviewBot) -> None:

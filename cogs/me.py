@@ -10,8 +10,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.jobs import NUDGES_JOB
 from bot.render import charts
 from bot.render import wins as render
+from bot.services import nudges as nudges_service
 from bot.services import privacy
 from bot.services import profile as profile_service
 from bot.services import stats as stats_service
@@ -102,6 +104,21 @@ class Me(commands.GroupCog, group_name="me"):
             "days something is due."
             if enabled
             else "Reminders off. `/followups` still lists everything."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="nudges")
+    @app_commands.describe(state="on or off")
+    @app_commands.choices(state=ON_OFF)
+    async def nudges(self, interaction: discord.Interaction[NextInterviewBot], state: str) -> None:
+        """Turn the kind DM after a quiet stretch on or off (reminders are separate)."""
+        enabled = state == "on"
+        await nudges_service.set_nudges(self.bot.db, self.bot.clock, interaction.user.id, enabled)
+        self.bot.scheduler.poke(NUDGES_JOB)
+        text = (
+            "Nudges on: if your groups want them, I'll send one kind DM after a quiet stretch."
+            if enabled
+            else "Nudges off. Follow-up reminders are a separate switch: `/me reminders`."
         )
         await interaction.response.send_message(text, ephemeral=True)
 

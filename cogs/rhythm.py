@@ -16,26 +16,24 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import handle_interaction_error
+from bot.jobs import NUDGES_JOB, POSTS_JOB
 from bot.render import charts
 from bot.render import rhythm as render
+from bot.services import delivery, rhythm
 from bot.services import followups as followups_service
 from bot.services import nudges as nudges_service
-from bot.services import rhythm
+from bot.services.delivery import earliest
 from bot.services.schedules import Post
 from bot.views import GuardedItem
 from cogs._choices import PERIOD_CHOICES
 from cogs.followups import FollowUpPager
-from cogs.setup import POSTS_JOB
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
 
 log = logging.getLogger(__name__)
 
-NUDGES_JOB = "inactivity-nudges"
 TALLY_EVERY = 3.0  # seconds between edits of a check-in's tally (Discord rate-limits edits)
-FANOUT = 16  # posts in flight at once; the shared pacer keeps the request rate in bounds
-MISSING_ACCESS, MISSING_PERMISSIONS, UNKNOWN_CHANNEL, DM_CLOSED = 50001, 50013, 10003, 50007
 
 
 class CommitModal(discord.ui.Modal):
@@ -160,39 +158,27 @@ class Rhythm(commands.Cog):
     # -- scheduled posts -------------------------------------------------------------------
 
     async def send_posts(self, now: datetime) -> datetime | None:
-        posts, wake = await rhythm.claim_due_posts(self.bot.db, now)
-        gate = asyncio.Semaphore(FANOUT)
-
-        async def one(post: rhythm.ClaimedPost) -> None:
-            async with gate:
-                await self.deliver(post)
-
-        await asyncio.gather(*(one(p) for p in posts))
-        return wake
-
-    async def deliver(self, post: rhythm.ClaimedPost) -> None:
+        """The scheduler job: every post due now, exactly once, then the next wake-up."""
         db, clock = self.bot.db, self.bot.clock
-        try:
-            kwargs = await self.render_post(post)
-            await self.bot.pacer.wait()
-            channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
-            message = await channel.send(**kwargs, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            detail = {
-                UNKNOWN_CHANNEL: "the channel was deleted",
-                MISSING_ACCESS: "I can't see the channel",
-                MISSING_PERMISSIONS: "I'm missing a permission in the channel",
-            }.get(exc.code, f"Discord answered {exc.status}")
+        due, missed, wake = await rhythm.due_posts(db, now)
+        await delivery.record_missed(db, clock, missed, rhythm.MISSED)
+        retry = await self.bot.courier.deliver(rhythm.POST_KINDS, due, self.deliver)
+        return earliest(wake, retry)
+
+    async def deliver(self, claim: delivery.Claim) -> delivery.Result:
+        """Render a claimed post from the database as it is now, and send it."""
+        post = await rhythm.post_to_send(self.bot.db, claim)
+        if post is None:
+            return delivery.Result(delivery.Outcome.SKIPPED, detail="the group turned it off")
+        kwargs = await self.render_post(post)
+        result = await self.bot.outbox.to_channel(
+            post.channel_id, post.guild_id, nonce=claim.nonce, **kwargs
+        )
+        if result.outcome is not delivery.Outcome.SENT:
             log.warning(
-                "Post %s for group %s failed: %s (%s)",
-                post.post.value,
-                post.guild_id,
-                detail,
-                exc.text,
+                "Post %s for group %s not sent: %s", post.post.value, post.guild_id, result.detail
             )
-            await rhythm.post_failed(db, clock, post, f"{detail} ({exc.code})")
-        else:
-            await rhythm.post_sent(db, clock, post, message.id)
+        return result
 
     async def render_post(self, post: rhythm.ClaimedPost) -> dict[str, Any]:
         db = self.bot.db
@@ -248,22 +234,17 @@ class Rhythm(commands.Cog):
     # -- inactivity nudges -------------------------------------------------------------------
 
     async def send_nudges(self, now: datetime) -> datetime | None:
-        due, wake = await nudges_service.claim_inactivity_nudges(self.bot.db, now)
-        for nudge in due:
-            try:
-                await self.bot.pacer.wait()
-                channel = await self.bot.create_dm(discord.Object(nudge.user_id))
-                await self.bot.pacer.wait()
-                await channel.send(render.nudge_text(nudge.days))
-            except discord.HTTPException as exc:
-                await nudges_service.nudge_done(
-                    self.bot.db, self.bot.clock, nudge, "failed", f"{exc.code}: {exc.text}"
-                )
-                if exc.code == DM_CLOSED:
-                    self.bot.dm_closed_hint.add(nudge.user_id)
-            else:
-                await nudges_service.nudge_done(self.bot.db, self.bot.clock, nudge, "sent")
-        return wake
+        due, wake = await nudges_service.due_nudges(self.bot.db, now)
+        retry = await self.bot.courier.deliver(nudges_service.NUDGE_KINDS, due, self.deliver_nudge)
+        return earliest(wake, retry)
+
+    async def deliver_nudge(self, claim: delivery.Claim) -> delivery.Result:
+        nudge = await nudges_service.nudge_for(self.bot.db, self.bot.clock, claim)
+        if nudge is None:
+            return delivery.SENT_NOTHING
+        return await self.bot.outbox.to_member(
+            nudge.user_id, nonce=claim.nonce, content=render.nudge_text(nudge.days, nudge.has_won)
+        )
 
     # -- on demand ---------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.jobs import NUDGES_JOB, POSTS_JOB
 from bot.render import rhythm as render
 from bot.services import dates, report, rhythm
 from bot.services.kinds import KIND_LABELS, WinKind
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-POSTS_JOB = "group-posts"
 NEEDED = ("view_channel", "send_messages", "embed_links", "attach_files")
 
 
@@ -71,6 +71,7 @@ class Setup(commands.GroupCog, group_name="setup"):
             )
             return
         await rhythm.set_channel(self.bot.db, self.bot.clock, channel.guild.id, channel.id)
+        await rhythm.channel_changed(self.bot.db, self.bot.clock, channel.guild.id)
         self.changed()
         group = await rhythm.settings(self.bot.db, channel.guild.id)
         await interaction.response.send_message(
@@ -165,7 +166,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         await rhythm.set_flag(self.bot.db, guild_id, "nudges", state == "on")
         if days is not None:
             await rhythm.set_nudge_days(self.bot.db, guild_id, days)
-        self.bot.scheduler.poke("inactivity-nudges")
+        self.bot.scheduler.poke(NUDGES_JOB)
         group = await rhythm.settings(self.bot.db, guild_id)
         text = (
             f"Nudges are **on**: one kind DM after {group.nudge_days} days without a win."
@@ -210,7 +211,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         """Everything about this group's setup, the next post times and any problem."""
         guild_id = interaction.guild_id or 0
         group = await rhythm.settings(self.bot.db, guild_id)
-        problems = await rhythm.problems(self.bot.db, guild_id)
+        problems = await rhythm.problems(self.bot.db, self.bot.clock, guild_id)
         channel = (
             interaction.guild.get_channel(group.channel_id)
             if (interaction.guild and group.channel_id)

@@ -34,7 +34,7 @@ DEFAULT_ZONE_SQL = "coalesce((SELECT value FROM bot_meta WHERE key = 'default_ti
 async def get_user(db: Database, user_id: int) -> Row | None:
     query = f"""
         SELECT user_id, coalesce(timezone, {DEFAULT_ZONE_SQL}) AS timezone, weekly_goal,
-               reminders, reminder_hour, dm_closed_at, created_at
+               reminders, reminder_hour, nudges, dm_closed_at, created_at
         FROM users WHERE user_id = ?
     """  # noqa: S608 - a constant fragment
     return await db.fetchone(query, (user_id,))
@@ -58,6 +58,11 @@ async def set_reminders(
         WHERE user_id = ?
     """
     await conn.execute(query, (int(enabled), hour, user_id))
+
+
+async def set_nudges(conn: aiosqlite.Connection, user_id: int, enabled: bool) -> None:
+    query = "UPDATE users SET nudges = ? WHERE user_id = ?"
+    await conn.execute(query, (int(enabled), user_id))
 
 
 async def mark_dm_closed(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:

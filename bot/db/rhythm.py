@@ -165,17 +165,35 @@ async def wins_per_member_between(
 
 
 async def inactive_candidates(db: Database) -> list[Row]:
-    """People in groups with nudges on, who want DMs: their last win and the group's days."""
+    """One row per (member, group with nudges on) for people who use the bot and want nudges:
+    their last win, when they were first seen, and the group's zone, pause and days.
+
+    "Use the bot" means something of theirs is stored beyond being seen: a win, an
+    opportunity, a follow-up, a commitment or an exercise. An organiser who only ran /setup
+    is not nudged to log wins.
+    """
     query = """
-        SELECT m.user_id, min(g.nudge_days) AS days, min(m.joined_at) AS joined_at,
-               (SELECT max(w.happened_at) FROM wins AS w WHERE w.user_id = m.user_id) AS last_win
+        SELECT m.user_id, g.nudge_days AS days, g.timezone, g.paused_until,
+               (SELECT min(joined_at) FROM members AS mm WHERE mm.user_id = m.user_id)
+                   AS first_seen,
+               (SELECT max(w.happened_at) FROM wins AS w WHERE w.user_id = m.user_id)
+                   AS last_win
         FROM members AS m
         JOIN guilds AS g ON g.guild_id = m.guild_id
         JOIN users AS u ON u.user_id = m.user_id
-        WHERE g.nudges = 1 AND g.left_at IS NULL AND u.reminders = 1 AND u.dm_closed_at IS NULL
-        GROUP BY m.user_id
+        WHERE g.nudges = 1 AND g.left_at IS NULL AND u.nudges = 1 AND u.dm_closed_at IS NULL
+          AND (EXISTS (SELECT 1 FROM wins AS w WHERE w.user_id = m.user_id)
+               OR EXISTS (SELECT 1 FROM opportunities AS o WHERE o.user_id = m.user_id)
+               OR EXISTS (SELECT 1 FROM follow_ups AS f WHERE f.user_id = m.user_id)
+               OR EXISTS (SELECT 1 FROM commitments AS c WHERE c.user_id = m.user_id)
+               OR EXISTS (SELECT 1 FROM exercise_runs AS r WHERE r.user_id = m.user_id))
     """
     return await db.fetchall(query)
+
+
+async def last_win_of(db: Database, user_id: int) -> str | None:
+    query = "SELECT max(happened_at) FROM wins WHERE user_id = ?"
+    return await db.fetchval(query, (user_id,))
 
 
 async def claimed_keys(db: Database, kind: str) -> set[tuple[int, str]]:

@@ -176,11 +176,12 @@ def report_embed(result: Report) -> discord.Embed:
     return embed
 
 
-def nudge_text(days: int) -> str:
+def nudge_text(days: int, has_won: bool) -> str:
+    since = "your last logged win" if has_won else "you started with Next Interview"
     return (
-        f"Hi! It's been {days} days since your last logged win. The next conversation is "
-        "usually one message away: `/exercise start name:next-interview` helps you plan who to "
-        "contact this week. (Turn these off with `/me reminders off`.)"
+        f"Hi! It's been {days} days since {since}. The next conversation is usually one "
+        "message away: `/exercise start name:next-interview` helps you plan who to contact "
+        "this week. (To stop these, use `/me nudges state:off`.)"
     )
 
 

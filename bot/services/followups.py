@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,7 +17,10 @@ from bot.db import wins as wins_db
 from bot.db.core import Row
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
+from bot.services.delivery import Claim, Due
 from bot.services.kinds import FollowUpStatus, WinKind
+
+log = logging.getLogger(__name__)
 
 SNOOZE_DAYS = {"1d": 1, "3d": 3, "1w": 7}
 REMINDER_KIND = "followup-dm"
@@ -137,12 +141,15 @@ async def _open_item(db: Database, user_id: int, follow_up_id: int) -> FollowUp:
 
 @dataclass(frozen=True, slots=True)
 class Reminder:
-    """One member's batch for one local day, already claimed in the delivery ledger."""
+    """One member's reminder for one local day, read when it is sent (not when it fell due),
+    so a follow-up done or deleted meanwhile is never shown."""
 
-    delivery_id: int
     user_id: int
     day: date
     items: list[FollowUp]
+
+
+REMINDER_KINDS = {REMINDER_KIND: REMINDER_GRACE}
 
 
 def reminder_instant(day: date, hour: int, zone: ZoneInfo) -> datetime:
@@ -152,26 +159,34 @@ def reminder_instant(day: date, hour: int, zone: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
-async def claim_due_reminders(
+async def due_reminders(
     db: Database, now: datetime, default_zone: str = "UTC"
-) -> tuple[list[Reminder], datetime | None]:
-    """Claim every reminder due at ``now``, and say when the next one falls due.
+) -> tuple[list[Due], datetime | None]:
+    """Reminders due at ``now``, and when the next one falls due.
 
     A member gets a reminder on each local day something of theirs falls due, from their
-    reminder hour until :data:`REMINDER_GRACE` later, listing what is due and overdue. It is
-    claimed in ``deliveries`` before anything is sent, so it goes out once however often this
-    runs; past the grace window it is skipped (``/followups`` still lists everything).
+    reminder hour until :data:`REMINDER_GRACE` later, listing what is due and overdue. The
+    courier claims each in ``deliveries`` before sending, so it goes out once however often
+    this runs; past the grace window it is left (``/followups`` still lists everything).
+    Reminders already in the ledger are skipped with one read, not a write each.
     """
     # Local "today" anywhere on Earth is within a day of the UTC date.
     horizon = (now + timedelta(days=1)).date()
-    claimed: list[Reminder] = []
+    due: list[Due] = []
     wakes: list[datetime] = [now + SAFETY_WAKE]
     first = (now - timedelta(days=1)).date()
-    for row in await followups_db.users_due_between(db, first, horizon):
-        zone = ZoneInfo(row["timezone"] or default_zone)
+    rows = await followups_db.users_due_between(db, first, horizon)
+    periods = {(first + timedelta(days=n)).isoformat() for n in range(3)}
+    known = await deliveries_db.known_keys(db, REMINDER_KIND, periods)
+    for row in rows:
+        try:
+            zone = ZoneInfo(row["timezone"] or default_zone)
+            days = sorted(date.fromisoformat(d) for d in row["days"].split(","))
+        except (ValueError, KeyError) as exc:
+            log.error("Skipping reminders of %s: unreadable row (%s)", row["user_id"], exc)
+            continue
         hour = row["reminder_hour"]
         today = now.astimezone(zone).date()
-        days = sorted(date.fromisoformat(d) for d in row["days"].split(","))
         upcoming = [d for d in days if d > today]
         if upcoming:
             wakes.append(reminder_instant(upcoming[0], hour, zone))
@@ -182,42 +197,24 @@ async def claim_due_reminders(
         if now < at:
             wakes.append(at)
             continue
-        if now - at > REMINDER_GRACE:
+        if now - at > REMINDER_GRACE or (row["user_id"], today.isoformat()) in known:
             continue
-        async with db.transaction() as conn:
-            delivery_id = await deliveries_db.claim(
-                conn,
-                REMINDER_KIND,
-                row["user_id"],
-                today.isoformat(),
-                now,
-                user_id=row["user_id"],
-            )
-        if delivery_id is None:
-            continue  # already sent (or being sent) today
-        items = [
-            _follow_up(r) for r in await followups_db.open_for_user(db, row["user_id"], until=today)
-        ]
-        claimed.append(Reminder(delivery_id, row["user_id"], today, items))
+        due.append(Due(REMINDER_KIND, row["user_id"], today.isoformat(), at, row["user_id"]))
     # Follow-ups due after the horizon: their day starts no earlier than 14 h before UTC
     # midnight (UTC+14), so waking then is early enough for every zone.
     later = await followups_db.next_due_after(db, horizon)
     if later is not None:
         day_start = datetime.combine(date.fromisoformat(later), time(0), tzinfo=UTC)
         wakes.append(max(day_start - timedelta(hours=14), now + timedelta(minutes=1)))
-    return claimed, min(w for w in wakes if w > now)
+    return due, min(w for w in wakes if w > now)
 
 
-async def reminder_sent(db: Database, clock: Clock, reminder: Reminder, message_id: int) -> None:
-    await deliveries_db.finish(db, reminder.delivery_id, "sent", clock.now(), message_id=message_id)
-
-
-async def reminder_failed(
-    db: Database, clock: Clock, reminder: Reminder, *, dm_closed: bool, detail: str
-) -> None:
-    """Record the failure; closed DMs stop further reminders until the member is back."""
-    now = clock.now()
-    await deliveries_db.finish(db, reminder.delivery_id, "failed", now, detail=detail)
-    if dm_closed:
-        async with db.transaction() as conn:
-            await people_db.mark_dm_closed(conn, reminder.user_id, now)
+async def reminder_for(db: Database, claim: Claim) -> Reminder | None:
+    """What a claimed reminder says, read now; None when there is nothing to remind of any
+    more (done, snoozed past the day, deleted) or the member turned reminders off."""
+    user = await people_db.get_user(db, claim.target_id)
+    if user is None or not user["reminders"] or user["dm_closed_at"] is not None:
+        return None
+    day = date.fromisoformat(claim.period)
+    items = [_follow_up(r) for r in await followups_db.open_for_user(db, claim.target_id, day)]
+    return Reminder(claim.target_id, day, items) if items else None

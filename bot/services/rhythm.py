@@ -3,6 +3,7 @@ leaderboards, the facilitator report and inactivity nudges."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -17,8 +18,10 @@ from bot.db import wins as wins_db
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
 from bot.services.dates import parse_follow_up
+from bot.services.delivery import Claim, Due
 from bot.services.kinds import DEFAULT_POINTS, WinKind
 from bot.services.schedules import (
+    GRACE,
     WEEKDAYS,
     GroupTimes,
     Post,
@@ -28,7 +31,10 @@ from bot.services.schedules import (
     plan,
     slots_for,
 )
+from bot.services.schedules import Due as ScheduleDue
 from bot.services.weeks import current_week, local_date, streak, week_bounds
+
+log = logging.getLogger(__name__)
 
 POST_KIND = "post:{}"
 LEADERS = 10
@@ -166,7 +172,8 @@ async def resume(db: Database, guild_id: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ClaimedPost:
-    delivery_id: int
+    """A post claimed for sending, with where it goes now (the channel may have changed)."""
+
     guild_id: int
     channel_id: int
     post: Post
@@ -174,7 +181,14 @@ class ClaimedPost:
     zone: ZoneInfo
 
 
-async def _group_times(db: Database) -> tuple[list[GroupTimes], dict[int, tuple[int, ZoneInfo]]]:
+def post_kind(post: Post) -> str:
+    return POST_KIND.format(post.value)
+
+
+POST_KINDS = {post_kind(p): GRACE for p in Post}
+
+
+async def _group_times(db: Database) -> list[GroupTimes]:
     overrides: dict[int, dict[Post, tuple[int | None, int | None, bool, datetime]]] = {}
     for r in await rhythm_db.schedules(db):
         overrides.setdefault(r["guild_id"], {})[Post(r["post"])] = (
@@ -183,72 +197,84 @@ async def _group_times(db: Database) -> tuple[list[GroupTimes], dict[int, tuple[
             bool(r["enabled"]),
             from_db(r["updated_at"]),
         )
-    groups, channels = [], {}
+    groups = []
     for row in await rhythm_db.posting_groups(db):
-        zone = ZoneInfo(row["timezone"])
-        since = from_db(row["channel_set_at"]) if row["channel_set_at"] else None
-        paused = date.fromisoformat(row["paused_until"]) if row["paused_until"] else None
+        try:
+            zone = ZoneInfo(row["timezone"])
+            since = from_db(row["channel_set_at"]) if row["channel_set_at"] else None
+            paused = date.fromisoformat(row["paused_until"]) if row["paused_until"] else None
+        except (ValueError, KeyError) as exc:
+            # One group's broken row must not stop every other group's posts.
+            log.error("Skipping group %s: unreadable settings (%s)", row["guild_id"], exc)
+            continue
         groups.append(
             GroupTimes(
                 row["guild_id"], zone, slots_for(overrides.get(row["guild_id"], {}), since), paused
             )
         )
-        channels[row["guild_id"]] = (row["channel_id"], zone)
-    return groups, channels
+    return groups
 
 
-async def claim_due_posts(db: Database, now: datetime) -> tuple[list[ClaimedPost], datetime | None]:
-    """Claim every post due now (within the grace window); record missed ones as skipped."""
-    groups, channels = await _group_times(db)
-    due, missed, wake = plan(groups, now)
-    already = await rhythm_db.claimed_posts(db, (now - timedelta(days=15)).date().isoformat())
-    claimed: list[ClaimedPost] = []
-    fresh = [
-        d
-        for d in due + missed
-        if (POST_KIND.format(d.post.value), d.guild_id, d.period) not in already
-    ]
-    for item in fresh:
-        skipped = item in missed
-        async with db.transaction() as conn:
-            delivery = await deliveries_db.claim(
-                conn,
-                POST_KIND.format(item.post.value),
-                item.guild_id,
-                item.period,
-                now,
-                guild_id=item.guild_id,
-            )
-            if delivery is not None and skipped:
-                await conn.execute(
-                    "UPDATE deliveries SET status = 'skipped', detail = ? WHERE delivery_id = ?",
-                    (
-                        f"missed: due {to_db(item.at)}, more than 12 hours before the bot was back",
-                        delivery,
-                    ),
-                )
-        if delivery is not None and not skipped:
-            channel_id, zone = channels[item.guild_id]
-            claimed.append(
-                ClaimedPost(delivery, item.guild_id, channel_id, item.post, item.period, zone)
-            )
-    return claimed, wake
+async def due_posts(db: Database, now: datetime) -> tuple[list[Due], list[Due], datetime | None]:
+    """(posts to send now, posts missed beyond the grace window, next scheduled time).
+
+    Posts already in the ledger are left out with one read; retries and abandoned claims come
+    back through the courier.
+    """
+    due, missed, wake = plan(await _group_times(db), now)
+    known = await rhythm_db.claimed_posts(db, (now - timedelta(days=15)).date().isoformat())
+
+    def fresh(items: list[ScheduleDue]) -> list[Due]:
+        return [
+            Due(post_kind(i.post), i.guild_id, i.period, i.at, guild_id=i.guild_id)
+            for i in items
+            if (post_kind(i.post), i.guild_id, i.period) not in known
+        ]
+
+    return fresh(due), fresh(missed), wake
 
 
-async def post_sent(db: Database, clock: Clock, post: ClaimedPost, message_id: int) -> None:
-    await deliveries_db.finish(db, post.delivery_id, "sent", clock.now(), message_id=message_id)
+MISSED = "missed: the bot was down for more than 12 hours after it was due"
 
 
-async def post_failed(db: Database, clock: Clock, post: ClaimedPost, detail: str) -> None:
-    await deliveries_db.finish(db, post.delivery_id, "failed", clock.now(), detail=detail)
+async def post_to_send(db: Database, claim: Claim) -> ClaimedPost | None:
+    """Where a claimed post goes now; None when the group no longer wants it (removed the
+    bot, unset the channel, paused since the claim)."""
+    row = await groups_db.row(db, claim.target_id)
+    if row is None or row["left_at"] is not None or row["channel_id"] is None:
+        return None
+    zone = ZoneInfo(row["timezone"])
+    paused = date.fromisoformat(row["paused_until"]) if row["paused_until"] else None
+    if paused is not None and claim.due_at.astimezone(zone).date() <= paused:
+        return None
+    post = Post(claim.kind.removeprefix("post:"))
+    return ClaimedPost(claim.target_id, row["channel_id"], post, claim.period, zone)
 
 
-async def problems(db: Database, guild_id: int) -> list[str]:
-    return [
-        f"{r['claimed_at'][:16].replace('T', ' ')} UTC: {r['kind'].removeprefix('post:')} "
-        f"{r['status']} ({r['detail'] or 'no detail'})"
-        for r in await rhythm_db.problems(db, guild_id)
-    ]
+async def channel_changed(db: Database, clock: Clock, guild_id: int) -> None:
+    """A new channel may fix what kept posts from going out: retry those at once."""
+    async with db.transaction() as conn:
+        await deliveries_db.retry_now_for_guild(conn, guild_id, clock.now())
+
+
+STATUS_WORDS = {
+    "failed": "not delivered",
+    "skipped": "skipped",
+    "retry": "will be retried",
+    "claimed": "stuck, will be retried",
+}
+
+
+async def problems(db: Database, clock: Clock, guild_id: int) -> list[str]:
+    lines = []
+    for r in await deliveries_db.problems(db, guild_id, clock.now()):
+        when = (r["due_at"] or r["claimed_at"])[:16].replace("T", " ")
+        what = r["kind"].removeprefix("post:")
+        status = STATUS_WORDS.get(r["status"], r["status"])
+        if r["status"] == "retry" and r["next_attempt_at"]:
+            status += f" at {r['next_attempt_at'][11:16]} UTC"
+        lines.append(f"{when} UTC: {what} {status} ({r['detail'] or 'no detail'})")
+    return lines
 
 
 def next_times(group: GroupSettings, now: datetime) -> list[tuple[Slot, datetime | None]]:

@@ -214,12 +214,46 @@ async def test_deleted_channel_and_missing_permission_are_reported(
     )
     await tick(bot, clock, MONDAY_9)
     shown = (await organiser.slash("setup show")).message.text()
-    assert "checkin failed (I'm missing a permission in the channel (50013))" in shown
+    assert "checkin will be retried" in shown
+    assert "I'm missing a permission in the channel (50013)" in shown
     emulator.delete_channel(channel)
     await tick(bot, clock, datetime(2026, 11, 18, 12, 0, 30, tzinfo=UTC))
     shown = (await organiser.slash("setup show")).message.text()
     assert "the channel was deleted" in shown
     assert "no longer exists" in shown
+    # Past the grace window the check-in is given up, and says why.
+    await tick(bot, clock, datetime(2026, 11, 18, 12, 31, tzinfo=UTC))
+    shown = (await organiser.slash("setup show")).message.text()
+    assert "checkin not delivered (not delivered within the grace window" in shown
+
+
+async def test_a_permission_fixed_within_the_grace_window_lets_the_post_go_out(
+    emulator: Emulator, bot: Running, clock: ManualClock, organiser: Person, guild: Guild
+) -> None:
+    # Issue #9: a post refused for a missing permission was never tried again.
+    channel = await set_up(organiser, guild)
+    emulator.set_bot_permissions(
+        channel, deny=__import__("discord").Permissions(send_messages=True)
+    )
+    await tick(bot, clock, MONDAY_9)
+    await nothing_in(emulator, channel)
+    emulator.set_bot_permissions(channel)
+    await tick(bot, clock, MONDAY_9 + timedelta(minutes=31))
+    assert "check-in" in (await emulator.next_message(channel)).text()
+    assert await posts(bot, "checkin") == [("2026-11-16", "sent")]
+
+
+async def test_a_new_channel_gets_the_waiting_post_at_once(
+    emulator: Emulator, bot: Running, clock: ManualClock, organiser: Person, guild: Guild
+) -> None:
+    old = await set_up(organiser, guild)
+    emulator.delete_channel(old)
+    await tick(bot, clock, MONDAY_9)
+    new = emulator.add_channel(guild, "job-club")
+    await organiser.slash("setup channel", channel=new)
+    await bot.scheduler.idle()
+    assert "check-in" in (await emulator.next_message(new)).text()
+    assert await posts(bot, "checkin") == [("2026-11-16", "sent")]
 
 
 async def test_leaving_a_server_stops_its_posts(

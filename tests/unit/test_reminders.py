@@ -12,7 +12,8 @@ import pytest
 from bot.clock import ManualClock
 from bot.db import Database
 from bot.services import followups, profile
-from bot.services.followups import claim_due_reminders, reminder_instant
+from bot.services.delivery import Claim, Courier, Outcome, Result
+from bot.services.followups import reminder_instant
 
 NEW_YORK = ZoneInfo("America/New_York")
 PARIS = ZoneInfo("Europe/Paris")
@@ -47,6 +48,25 @@ async def add_follow_up(db: Database, clock: ManualClock, user_id: int, due: dat
             source_win_id=None,
             now=clock.now(),
         )
+
+
+async def claim_due_reminders(
+    db: Database, now: datetime
+) -> tuple[list[followups.Reminder], datetime | None]:
+    """One run of the reminder job with a send that always succeeds: what went out, and the
+    next wake-up."""
+    sent: list[followups.Reminder] = []
+
+    async def send(claim: Claim) -> Result:
+        reminder = await followups.reminder_for(db, claim)
+        if reminder is None:
+            return Result(Outcome.SKIPPED)
+        sent.append(reminder)
+        return Result(Outcome.SENT, message_id=len(sent))
+
+    due, wake = await followups.due_reminders(db, now)
+    await Courier(db, ManualClock(now)).deliver(followups.REMINDER_KINDS, due, send)
+    return sent, wake
 
 
 async def run_until_claim(

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import ManualClock, SystemClock
+from bot.clock import ManualClock, OffsetClock, SystemClock
 from bot.scheduler import Scheduler
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -99,3 +99,51 @@ def test_manual_clock_refuses_naive_and_backwards() -> None:
     clock = ManualClock(START)
     with pytest.raises(ValueError, match="forward"):
         clock.set(START - timedelta(seconds=1))
+
+
+async def test_pokes_during_a_run_collapse_into_one_rerun() -> None:
+    # Issue #9: each reminder poke re-ran the whole job; twenty changes in a row queued twenty
+    # runs behind the first.
+    clock = ManualClock(START)
+    scheduler = Scheduler(clock)
+    release = asyncio.Event()
+    runs = 0
+
+    async def job(now: datetime) -> None:
+        nonlocal runs
+        runs += 1
+        await release.wait()
+
+    scheduler.register("busy", job)
+    await scheduler.start()
+    for _ in range(3):
+        await asyncio.sleep(0)
+    for _ in range(20):
+        scheduler.poke("busy")
+    release.set()
+    await scheduler.idle()
+    assert runs == 2
+    await scheduler.stop()
+
+
+async def test_a_clock_that_is_not_the_wall_clock_still_wakes_on_time() -> None:
+    # A rehearsal clock a day behind: the wake-up comes after the requested delay, not at once
+    # and not a day later.
+    clock = OffsetClock(datetime.now(UTC) - timedelta(days=1))
+    scheduler = Scheduler(clock)
+    woke: list[datetime] = []
+    done = asyncio.Event()
+
+    async def job(now: datetime) -> datetime | None:
+        woke.append(now)
+        if len(woke) == 2:
+            done.set()
+            return None
+        return now + timedelta(milliseconds=300)
+
+    scheduler.register("offset", job)
+    await scheduler.start()
+    await asyncio.wait_for(done.wait(), timeout=5)
+    await scheduler.stop()
+    gap = woke[1] - woke[0]
+    assert timedelta(milliseconds=250) <= gap < timedelta(seconds=3)

@@ -14,7 +14,6 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.db import Database, from_db
-from bot.db import deliveries as deliveries_db
 from bot.db import exercises as runs_db
 from bot.db import followups as followups_db
 from bot.db import groups as groups_db
@@ -24,6 +23,7 @@ from bot.db.core import Row
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.render.limits import clip
 from bot.services import profile as profile_service
+from bot.services.delivery import Claim, Due
 from bot.services.exercises import engine
 from bot.services.exercises.engine import Context, RunState, Turn
 from bot.services.exercises.loader import load_all
@@ -419,35 +419,40 @@ async def late_question(
 
 @dataclass(frozen=True, slots=True)
 class Nudge:
-    delivery_id: int
     run_id: int
     user_id: int
     exercise: Exercise
 
 
-async def claim_nudges(
-    db: Database, catalog: Catalog, now: datetime
-) -> tuple[list[Nudge], datetime | None]:
-    """Paused runs due their one nudge (3 days after pausing), claimed exactly once."""
-    claimed = []
-    for row in await runs_db.paused_before(db, now - NUDGE_AFTER):
-        async with db.transaction() as conn:
-            delivery = await deliveries_db.claim(
-                conn, NUDGE_KIND, row["run_id"], "once", now, user_id=row["user_id"]
-            )
-        if delivery is not None and row["exercise_id"] in catalog.exercises:
-            claimed.append(
-                Nudge(
-                    delivery, row["run_id"], row["user_id"], catalog.exercises[row["exercise_id"]]
-                )
-            )
+NUDGE_KINDS = {NUDGE_KIND: timedelta(days=2)}
+
+
+async def due_nudges(db: Database, now: datetime) -> tuple[list[Due], datetime | None]:
+    due = [
+        Due(
+            NUDGE_KIND,
+            row["run_id"],
+            "once",
+            from_db(row["paused_at"]) + NUDGE_AFTER,
+            user_id=row["user_id"],
+        )
+        for row in await runs_db.paused_before(db, now - NUDGE_AFTER)
+    ]
     earliest = await runs_db.earliest_pause(db)
-    # Pausing pokes the job; the backstop only covers a poke that was missed.
     backstop = now + timedelta(hours=6)
     if earliest is None:
-        return claimed, backstop
-    due = max(from_db(earliest) + NUDGE_AFTER, now + timedelta(seconds=1))
-    return claimed, min(due, backstop)
+        return due, backstop
+    wake = max(from_db(earliest) + NUDGE_AFTER, now + timedelta(seconds=1))
+    return due, min(wake, backstop)
+
+
+async def nudge_for(db: Database, catalog: Catalog, claim: Claim) -> Nudge | None:
+    if claim.user_id is None:
+        return None
+    row = await runs_db.get_run(db, claim.user_id, claim.target_id)
+    if row is None or row["status"] != "paused" or row["exercise_id"] not in catalog.exercises:
+        return None
+    return Nudge(claim.target_id, claim.user_id, catalog.exercises[row["exercise_id"]])
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,7 +485,3 @@ async def share_target(db: Database, catalog: Catalog, *, user_id: int, run_id: 
 async def open_run_id(db: Database, user_id: int, exercise_id: str) -> int | None:
     row = await runs_db.open_run(db, user_id, exercise_id)
     return row["run_id"] if row else None
-
-
-async def nudge_done(db: Database, clock: Clock, nudge: Nudge, status: str) -> None:
-    await deliveries_db.finish(db, nudge.delivery_id, status, clock.now())

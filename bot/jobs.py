@@ -1,0 +1,13 @@
+"""Every background job's name, in one place, with the cog that registers it.
+
+Services and cogs that change what a job should do next poke it by these names.
+"""
+
+from __future__ import annotations
+
+POSTS_JOB = "group-posts"  # cogs/rhythm.py: the weekly check-in, prompt, recap, leaderboard
+REMINDER_JOB = "followup-reminders"  # cogs/followups.py: follow-up reminder DMs
+NUDGES_JOB = "inactivity-nudges"  # cogs/rhythm.py: one kind DM after a quiet stretch
+EXERCISE_NUDGE_JOB = "exercise-nudges"  # cogs/exercises.py: a paused exercise, three days on
+
+ALL_JOBS = (POSTS_JOB, REMINDER_JOB, NUDGES_JOB, EXERCISE_NUDGE_JOB)
