@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any
 
@@ -28,7 +28,7 @@ from bot.emulator.models import Channel, Guild, Message, Overwrite, Snowflakes
 from bot.emulator.people import Person
 from bot.emulator.ratelimit import Fault
 from bot.emulator.rest import RestRoutes
-from bot.emulator.server import ErrorRecord, RequestRecord, Server
+from bot.emulator.server import ErrorRecord, Hook, RequestRecord, Server
 from bot.emulator.state import World
 
 _log = logging.getLogger(__name__)
@@ -287,10 +287,13 @@ class Emulator:
         retry_after: float = 0.05,
         code: int | None = None,
         global_: bool = False,
+        after_write: bool = False,
     ) -> Fault:
-        """Answer the next ``times`` matching requests with ``status`` (429, 5xx, 403...).
+        """Answer the next ``times`` matching requests with ``status`` (429, 5xx, 403...), or
+        drop the connection without an answer with ``status=0`` (a reset).
 
-        ``path`` is a regex matched against the whole path after ``/api/v10``.
+        ``path`` is a regex matched against the whole path after ``/api/v10``. With
+        ``after_write`` the request is carried out first (Discord wrote; the answer is lost).
         """
         fault = Fault(
             method.upper() if method else None,
@@ -300,9 +303,16 @@ class Emulator:
             retry_after,
             code,
             global_,
+            after_write,
         )
         self.server.faults.add(fault)
         return fault
+
+    def on_request(self, method: str, path: str, phase: str, callback: Callable[[], None]) -> None:
+        """Call ``callback`` ``before`` or ``after`` the handler of each matching request."""
+        if phase not in ("before", "after"):
+            raise ValueError("phase is 'before' or 'after'")
+        self.server.hooks.append(Hook(method.upper(), re.compile(path), phase, callback))
 
     # ----- messages -------------------------------------------------------------------------
 

@@ -107,6 +107,12 @@ class Person:
         if guild not in self.guilds:
             self.guilds.append(guild)
 
+    def leave(self, guild: Guild) -> None:
+        """Leave ``guild`` (the bot hears nothing: it does not ask for member events)."""
+        guild.members.pop(self.id, None)
+        if guild in self.guilds:
+            self.guilds.remove(guild)
+
     @property
     def mention(self) -> str:
         """``<@id>``."""

@@ -18,9 +18,20 @@ from bot.emulator.errors import ApiError
 VIA = "1.1 google"
 
 
+RESET = 0  # a fault "status" meaning: drop the connection without answering
+
+
+class ConnectionDropped(Exception):
+    """Close the client's connection without an answer, as a reset or a crashed proxy does."""
+
+
 @dataclass
 class Fault:
-    """One fault armed with ``Emulator.fail``: answer matching requests ``times`` times."""
+    """One fault armed with ``Emulator.fail``: answer matching requests ``times`` times.
+
+    With ``after_write`` the request is carried out first (a message is stored) and only then
+    answered with the fault: Discord wrote, the client never heard.
+    """
 
     method: str | None
     path: re.Pattern[str]
@@ -29,6 +40,7 @@ class Fault:
     retry_after: float
     code: int | None
     global_: bool
+    after_write: bool = False
 
     def matches(self, method: str, path: str) -> bool:
         """Whether this fault applies to a request."""
@@ -50,12 +62,23 @@ class Faults:
         """Arm a fault."""
         self.armed.append(fault)
 
-    def check(self, method: str, path: str, bucket: Buckets, major: str, template: str) -> None:
-        """Raise the faulted answer if an armed fault matches this request."""
+    def check(
+        self,
+        method: str,
+        path: str,
+        bucket: Buckets,
+        major: str,
+        template: str,
+        *,
+        after_write: bool = False,
+    ) -> None:
+        """Raise the faulted answer if an armed fault matches this request at this point."""
         for fault in self.armed:
-            if fault.matches(method, path):
+            if fault.after_write == after_write and fault.matches(method, path):
                 fault.times -= 1
                 self.fired.append((method, path, fault.status))
+                if fault.status == RESET:
+                    raise ConnectionDropped
                 raise self._answer(fault, bucket, major, template)
 
     @staticmethod

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from aiohttp import web
 
 from bot.emulator.errors import ApiError
-from bot.emulator.ratelimit import Buckets, Faults, GlobalLimiter
+from bot.emulator.ratelimit import Buckets, ConnectionDropped, Faults, GlobalLimiter
 from bot.emulator.state import UploadedFile
 
 if TYPE_CHECKING:
@@ -127,6 +127,17 @@ class Router:
         return None
 
 
+@dataclass
+class Hook:
+    """A callback run ``before`` or ``after`` the handler of matching requests (tests use it
+    to crash the bot at a chosen instant: before Discord's write, or after it)."""
+
+    method: str
+    path: re.Pattern[str]
+    phase: str
+    callback: Callable[[], None]
+
+
 class Server:
     """The aiohttp application and the REST pipeline."""
 
@@ -147,6 +158,7 @@ class Server:
         self.buckets = Buckets()
         self.requests: list[RequestRecord] = []
         self.errors: list[ErrorRecord] = []
+        self.hooks: list[Hook] = []
         self.app = web.Application(client_max_size=64 * 1024 * 1024)
         self.app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._handle)
         self.app.router.add_get("/attachments/{channel}/{attachment}/{filename}", self._attachment)
@@ -185,7 +197,15 @@ class Server:
                 raise ApiError(404, 0, "404: Not Found", record=True)
             headers.update(self.buckets.take(template, major))
             api_request = ApiRequest(method, path, params, dict(request.query), body, files)
+            self._run_hooks("before", method, path)
             status, payload = await route.handler(api_request)
+            self._run_hooks("after", method, path)
+            self.faults.check(method, path, self.buckets, major, template, after_write=True)
+        except ConnectionDropped:
+            # As a reset looks to the client: the connection closes and no answer comes.
+            if request.transport is not None:
+                request.transport.abort()
+            return web.Response(status=204)
         except ApiError as error:
             if error.record:
                 self.errors.append(
@@ -205,6 +225,11 @@ class Server:
         if status == 204:
             return web.Response(status=204, headers=headers)
         return _json_response(status, payload, headers)
+
+    def _run_hooks(self, phase: str, method: str, path: str) -> None:
+        for hook in self.hooks:
+            if hook.phase == phase and hook.method == method and hook.path.fullmatch(path):
+                hook.callback()
 
     def _check_auth(self, request: web.Request) -> None:
         if request.headers.get("Authorization") != f"Bot {self.token}":

@@ -153,3 +153,42 @@ async def test_late_response_is_unknown_interaction(clients: Any) -> None:
                 await bot.close()
                 await task
             assert [e.code for e in emu.errors] == [10062, 40060]
+
+
+async def test_connection_reset_reaches_the_client_as_aiohttp_does(
+    emu: Emulator, setup: Any
+) -> None:
+    # A reset before Discord wrote anything: no message, and discord.py surfaces aiohttp's
+    # error (it is not an HTTPException).
+    _, channel = setup
+    emu.fail("POST", r"/channels/\d+/messages", status=0)
+    with pytest.raises(aiohttp.ClientError):
+        await channel.send("lost in transit")
+    assert not emu.world.channels[channel.id].messages
+
+
+async def test_a_fault_after_the_write_keeps_the_message(emu: Emulator, setup: Any) -> None:
+    # Discord stored the message but the answer never arrived: the same nonce then returns the
+    # stored message instead of a second one.
+    _, channel = setup
+    emu.fail("POST", r"/channels/\d+/messages", status=0, after_write=True)
+    with pytest.raises(aiohttp.ClientError):
+        await channel.send("written", nonce="12345")
+    again = await channel.send("written", nonce="12345")
+    stored = emu.world.channels[channel.id].messages
+    assert [m.content for m in stored] == ["written"]
+    assert again.id == stored[0].id
+
+
+async def test_hooks_run_around_the_write(emu: Emulator, setup: Any) -> None:
+    _, channel = setup
+    seen: list[tuple[str, int]] = []
+    messages = emu.world.channels[channel.id].messages
+    emu.on_request(
+        "POST", r"/channels/\d+/messages", "before", lambda: seen.append(("b", len(messages)))
+    )
+    emu.on_request(
+        "POST", r"/channels/\d+/messages", "after", lambda: seen.append(("a", len(messages)))
+    )
+    await channel.send("hello")
+    assert seen == [("b", 0), ("a", 1)]
