@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,10 +19,10 @@ import discord
 
 from bot import app
 from bot.checks import run_checks
-from bot.clock import SystemClock
+from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.db import DatabaseError, MigrationError
-from bot.db.core import backup_file
+from bot.db.core import backup_file, describe_problem
 from bot.logs import setup_logging
 from bot.services.exercises.loader import ExerciseError
 
@@ -113,8 +114,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return asyncio.run(_serve(settings, token))
 
 
-async def _serve(settings: Settings, token: str) -> int:
-    running = await app.start(settings, SystemClock(), token)
+async def _serve(settings: Settings, token: str, clock: Clock | None = None) -> int:
+    """Run until SIGINT/SIGTERM or a fatal error; ``clock`` is the real one unless a
+    rehearsal (crash tests, load runs) starts the bot at another moment of the week."""
+    running = await app.start(settings, clock or SystemClock(), token)
     stop_requested = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -133,6 +136,14 @@ async def _serve(settings: Settings, token: str) -> int:
                 raise ConfigError("Discord refused the gateway intents: see the README.")
             if isinstance(error, MigrationError | DatabaseError | ConfigError | ExerciseError):
                 raise error
+            problem = (
+                describe_problem(error, settings.database_path)
+                if isinstance(error, sqlite3.Error)
+                else None
+            )
+            if problem is not None:
+                # A start-up write after the migrations met a full disk or a lock taken since.
+                raise DatabaseError(problem) from error
             if error is not None:
                 log.error("The bot stopped", exc_info=error)
                 return 1

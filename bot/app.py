@@ -71,6 +71,9 @@ async def start(
     configure_endpoints(settings)
     db = await Database.connect(settings.database_path)
     try:
+        # Before anything talks to Discord: a database that cannot be upgraded stops the
+        # start with its own message, not after logging in.
+        await db.migrate()
         scheduler = Scheduler(clock)
         bot = NextInterviewBot(
             settings=settings,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
-from bot.db import MigrationError, load_migrations
+from bot.db import DatabaseError, MigrationError, load_migrations
+from bot.db.core import BUSY_TIMEOUT_MS, database_problem
 from bot.paths import exercises_dir
 from bot.services.exercises.loader import check_all
+
+# Below this a migration or a busy day's write-ahead log may not fit, and SQLite fails mid-write.
+MIN_FREE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +30,7 @@ def run_checks(settings: Settings, *, need_token: bool = True) -> list[Finding]:
     def attempt(label: str, check: object) -> None:
         try:
             detail = check() if callable(check) else None
-        except (ConfigError, MigrationError) as exc:
+        except (ConfigError, MigrationError, DatabaseError) as exc:
             findings.append(Finding(False, str(exc)))
         else:
             findings.append(Finding(True, f"{label}{': ' + detail if detail else ''}"))
@@ -34,6 +39,7 @@ def run_checks(settings: Settings, *, need_token: bool = True) -> list[Finding]:
         attempt("DISCORD_TOKEN is set and well-formed", settings.token)
         attempt("application id", lambda: str(settings.application_id()))
     attempt("DATABASE_PATH is writable", lambda: settings.check_database_path(create=False))
+    attempt("free disk space", lambda: _check_free_space(settings.database_path))
     attempt("migrations", lambda: _check_migrations(settings.database_path))
     findings.extend(_check_exercises(settings.exercises_dir or exercises_dir()))
     return findings
@@ -54,11 +60,7 @@ def _check_migrations(database: Path) -> str:
         scratch.close()
     if not database.exists():
         return f"{latest} valid; a new database will be created at {database}"
-    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        (current,) = conn.execute("PRAGMA user_version").fetchone()
-    finally:
-        conn.close()
+    current = _open_as_run_would(database)
     if current > latest:
         raise MigrationError(
             f"The database {database} is at schema {current}, newer than this build ({latest}): "
@@ -68,6 +70,47 @@ def _check_migrations(database: Path) -> str:
     return f"database at schema {current} of {latest}" + (
         f" ({pending} migration(s) will apply at start)" if pending else ""
     )
+
+
+def _open_as_run_would(database: Path) -> int:
+    """The database's schema version, once it has been opened the way ``run`` opens it.
+
+    The schema is read and the write lock taken and released, writing nothing, so a file that
+    is not a database, is damaged, read-only or locked by another program fails here as it
+    would at start. ``mode=rw`` never creates the file.
+    """
+    try:
+        conn = sqlite3.connect(
+            f"{database.resolve().as_uri()}?mode=rw",
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+        )
+    except sqlite3.Error as exc:
+        raise database_problem(exc, database) from exc
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchall()
+        (current,) = conn.execute("PRAGMA user_version").fetchone()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise database_problem(exc, database) from exc
+    finally:
+        conn.close()
+    return int(current)
+
+
+def _check_free_space(database: Path) -> str:
+    folder = database.parent
+    while not folder.exists():
+        folder = folder.parent
+    free = shutil.disk_usage(folder).free
+    if free < MIN_FREE_BYTES:
+        raise DatabaseError(
+            f"The disk holding {database} has {free // 1024} KB free: free some space on it "
+            "before starting the bot."
+        )
+    return f"{free // 2**20:,} MB where DATABASE_PATH lives"
 
 
 def _check_exercises(directory: Path) -> list[Finding]:

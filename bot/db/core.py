@@ -9,6 +9,7 @@ thread, and one left open keeps the process alive.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -75,10 +76,16 @@ class Database:
 
     @classmethod
     async def connect(cls, path: str | Path) -> Self:
-        """Open both connections and apply the pragmas (migrations are separate)."""
+        """Open both connections and apply the pragmas (migrations are separate).
+
+        A file the bot cannot use (not a database, damaged, locked by another program,
+        read-only, on a full disk) is refused here with a :class:`DatabaseError` naming the
+        fix, so ``run`` stops before anything talks to Discord.
+        """
         path = Path(path)
         writer = await _open(path)
         try:
+            await _check_writable(writer, path)
             reader = await _open(path)
         except BaseException:
             await writer.close()
@@ -191,9 +198,14 @@ class Database:
             except sqlite3.Error as exc:
                 if self._writer.in_transaction:
                     await self._writer.rollback()
+                # A full disk or a lock is the file's problem, not the migration's: say so.
+                problem = describe_problem(exc, self.path)
                 raise MigrationError(
-                    f"Migration to version {pending[-1].version} failed ({exc}); the database "
-                    f"is unchanged at version {current}."
+                    f"Migration to version {pending[-1].version} failed; the database is "
+                    f"unchanged at version {current}: {problem}"
+                    if problem
+                    else f"Migration to version {pending[-1].version} failed ({exc}); the "
+                    f"database is unchanged at version {current}."
                 ) from exc
             log.info("Database migrated from schema %d to %d", current, pending[-1].version)
             return current, pending[-1].version
@@ -204,15 +216,101 @@ class Database:
 
 
 async def _open(path: Path) -> aiosqlite.Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        # The timeout bounds the wait for a lock from the first statement on, before the
+        # busy_timeout pragma has run.
+        conn = await aiosqlite.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise database_problem(exc, path) from exc
     try:
         conn.row_factory = sqlite3.Row
         for pragma in PRAGMAS:
             await conn.execute(pragma)
+        # Reading the schema makes SQLite check the header against the file: one that is not
+        # a database or was cut short is refused here, not at the first command. Read to the
+        # end, so the statement does not hold a read snapshot open.
+        async with conn.execute("SELECT count(*) FROM sqlite_schema") as cursor:
+            await cursor.fetchall()
+    except sqlite3.Error as exc:
+        await conn.close()
+        raise database_problem(exc, path) from exc
     except BaseException:
         await conn.close()
         raise
     return conn
+
+
+async def _check_writable(conn: aiosqlite.Connection, path: Path) -> None:
+    """Take the write lock once and let it go, writing nothing.
+
+    In WAL mode another program's lock does not stop reads, so without this a locked file
+    would only fail at the first write. The wait is bounded by the busy timeout.
+    """
+    try:
+        await conn.execute("BEGIN IMMEDIATE")
+        await conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise database_problem(exc, path) from exc
+
+
+# Fixes that several of the messages below name.
+_RESTORE = (
+    "stop the bot, copy your latest backup over DATABASE_PATH and start it again "
+    "(see Operations in the README)"
+)
+_WRITABLE = (
+    "make it and its folder writable by the bot's user (SQLite writes -wal and -shm files "
+    "beside it), or point DATABASE_PATH at a file in a directory the bot can write to"
+)
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    # Extended codes (SQLITE_IOERR_WRITE, SQLITE_BUSY_SNAPSHOT...) keep the primary in the low byte.
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def describe_problem(exc: sqlite3.Error, path: Path) -> str | None:
+    """One line saying what is wrong with the database file and the fix, or None for a bug.
+
+    Only the errors a person can act on are described, by SQLite's primary result code.
+    """
+    code = _primary_code(exc)
+    if code == sqlite3.SQLITE_NOTADB:
+        return (
+            f"{path} is not a SQLite database: point DATABASE_PATH at the bot's database, or "
+            f"{_RESTORE}."
+        )
+    if code == sqlite3.SQLITE_CORRUPT:
+        return f"{path} is damaged ({exc}): {_RESTORE}."
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return (
+            f"{path} is locked by another program (still busy after "
+            f"{BUSY_TIMEOUT_MS // 1000} s): stop the other program using it (another copy of "
+            "the bot, a backup, an SQLite browser) and start again."
+        )
+    if code in (
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_AUTH,
+    ):
+        return f"{path} cannot be opened for writing ({exc}): {_WRITABLE}."
+    if code == sqlite3.SQLITE_FULL:
+        return f"The disk holding {path} is full: free some space on it and start again."
+    if code == sqlite3.SQLITE_IOERR:
+        return (
+            f"Cannot read or write {path} ({exc}): make sure its disk has free space and "
+            "works, then start again."
+        )
+    return None
+
+
+def database_problem(exc: sqlite3.Error, path: Path) -> DatabaseError:
+    """``exc`` as a :class:`DatabaseError` whose one-line message names the fix."""
+    return DatabaseError(
+        describe_problem(exc, path) or f"{path}: {exc}: check DATABASE_PATH, or {_RESTORE}."
+    )
 
 
 async def backup_file(source: Path, destination: Path) -> None:
@@ -230,10 +328,22 @@ def _backup_sync(source: Path, destination: Path) -> None:
     destination = destination.resolve()
     if destination == source.resolve():
         raise DatabaseError("The backup path is the live database itself: choose another path.")
-    destination.parent.mkdir(parents=True, exist_ok=True)
     partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+    except OSError as exc:
+        raise _backup_target_problem(destination, exc) from exc
+    try:
+        src = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise database_problem(exc, source) from exc
+    try:
+        # Read the schema first so a broken source is named as such, not as a failed copy.
+        src.execute("SELECT count(*) FROM sqlite_schema").fetchall()
+    except sqlite3.Error as exc:
+        src.close()
+        raise database_problem(exc, source) from exc
     try:
         dst = sqlite3.connect(partial)
         try:
@@ -242,15 +352,43 @@ def _backup_sync(source: Path, destination: Path) -> None:
             dst.execute("PRAGMA journal_mode = DELETE")
             (status,) = dst.execute("PRAGMA quick_check").fetchone()
             if status != "ok":
-                raise DatabaseError(f"The backup failed its integrity check: {status}")
+                raise DatabaseError(
+                    f"{source} looks damaged: its copy failed SQLite's integrity check "
+                    f"({status}): keep your earlier backups and {_RESTORE}."
+                )
         finally:
             dst.close()
+        partial.replace(destination)
+    except sqlite3.Error as exc:
+        _discard(partial)
+        if _primary_code(exc) in (
+            sqlite3.SQLITE_NOTADB,
+            sqlite3.SQLITE_CORRUPT,
+            sqlite3.SQLITE_BUSY,
+        ):
+            raise database_problem(exc, source) from exc
+        raise _backup_target_problem(destination, exc) from exc
+    except OSError as exc:
+        _discard(partial)
+        raise _backup_target_problem(destination, exc) from exc
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise
     finally:
         src.close()
-    partial.replace(destination)
+
+
+def _discard(partial: Path) -> None:
+    # Best effort: failing to remove the half-written copy must not hide why the backup failed.
+    with contextlib.suppress(OSError):
+        partial.unlink(missing_ok=True)
+
+
+def _backup_target_problem(destination: Path, exc: Exception) -> DatabaseError:
+    return DatabaseError(
+        f"Cannot write the backup {destination} ({exc}): choose a path in a folder you can "
+        "write to, on a disk with free space."
+    )
 
 
 __all__ = [
@@ -259,6 +397,8 @@ __all__ = [
     "MigrationError",
     "Row",
     "backup_file",
+    "database_problem",
+    "describe_problem",
     "from_db",
     "inserted_id",
     "to_db",
