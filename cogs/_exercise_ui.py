@@ -15,8 +15,8 @@ import discord
 
 from bot.render import exercises as render
 from bot.render.limits import MESSAGE_CHARS, clip
-from bot.services.exercises import engine, runs, sheets
-from bot.services.exercises.engine import CANCEL_NO, CANCEL_YES
+from bot.services.exercises import runs, sheets
+from bot.services.exercises.engine import CANCEL_NO, CANCEL_YES, CONFIRM_KEY, position_key
 from bot.services.exercises.model import Kind
 from bot.views import GuardedItem
 
@@ -27,13 +27,7 @@ log = logging.getLogger(__name__)
 
 MAX_BUTTONS = 5
 NUDGE_JOB = "exercise-nudges"
-
-
-def position_key(exercise: Any, position: engine.Position | None) -> str:
-    if position is None:
-        return "x"
-    index = [s.id for s in exercise.steps].index(position.step)
-    return f"{index}" if position.item is None else f"{index}.{position.item}"
+ALREADY_ANSWERED = "That was already answered. Here is where you are now:"
 
 
 def question_view(step: runs.Step) -> discord.ui.View | None:
@@ -101,7 +95,9 @@ async def _send_completion(channel: discord.abc.Messageable, step: runs.Step) ->
         share.add_item(ShareButton(step.run_id))
     await channel.send(embed=embeds[-1], **({"view": share} if share.children else {}))
     if step.created:
-        await channel.send("Added for you:\n" + "\n".join(f"- {c}" for c in step.created))
+        # One line per planned item: a long list from the answers must still fit one message.
+        lines = "\n".join(f"- {c}" for c in step.created)
+        await channel.send(clip(f"Added for you:\n{lines}", MESSAGE_CHARS))
     if step.offered:
         view = discord.ui.View(timeout=None)
         view.add_item(EffectsButton(step.run_id, "yes"))
@@ -116,32 +112,46 @@ async def _answer_component(
     interaction: discord.Interaction[NextInterviewBot], run_id: int, key: str, values: list[str]
 ) -> None:
     bot = interaction.client
-    exercise_step = await runs.resume(
-        bot.db, bot.clock, bot.catalog, user_id=interaction.user.id, run_id=run_id
-    )
-    if exercise_step is None:
-        await interaction.response.send_message("That exercise is no longer open.", ephemeral=True)
-        return
-    current = position_key(exercise_step.exercise, exercise_step.turn.state.position)
-    if key != "x" and current != key:
-        await interaction.response.send_message(
-            "That question was already answered. Here is where you are now:", ephemeral=True
-        )
-        await send_step(bot, interaction.channel, exercise_step)  # type: ignore[arg-type]
-        return
+    # Acknowledged at once: the member's lock may be held by a reply being sent (and paced by
+    # Discord), which must not make this press miss its three-second deadline.
+    await interaction.response.defer()
     async with bot.exercise_lock(interaction.user.id):
-        result = await runs.answer(
+        # The position check and the save happen in the service, as one compare-and-set.
+        step = await runs.answer(
             bot.db,
             bot.clock,
             bot.catalog,
             user_id=interaction.user.id,
             values=values,
             run_id=run_id,
+            at=key,
         )
-    # The pressed question's buttons are spent: remove them so nobody answers twice.
-    await interaction.response.edit_message(view=None)
-    if result is not None:
-        await send_step(bot, interaction.channel, result)  # type: ignore[arg-type]
+        if step is None:
+            await interaction.followup.send("That exercise is no longer open.", ephemeral=True)
+            return
+        if step.stale:
+            await interaction.followup.send(ALREADY_ANSWERED, ephemeral=True)
+        else:
+            # The pressed question's buttons are spent: remove them so nobody answers twice.
+            await interaction.edit_original_response(view=None)
+        await send_step(bot, interaction.channel, step)  # type: ignore[arg-type]
+
+
+async def ask_late_question(
+    bot: NextInterviewBot, user: discord.abc.User, run_id: int, step_id: str
+) -> None:
+    """An exercise was waiting for this follow-up (e.g. "what did they suggest?"): ask now,
+    under the member's lock like every other change to a run."""
+    async with bot.exercise_lock(user.id):
+        step = await runs.late_question(
+            bot.db, bot.clock, bot.catalog, user_id=user.id, run_id=run_id, step_id=step_id
+        )
+        if step is None:
+            return
+        try:
+            await send_step(bot, await user.create_dm(), step)
+        except discord.HTTPException as exc:
+            log.info("Could not ask %s the follow-up question: %s", user.id, exc)
 
 
 class ChoiceButton(
@@ -220,7 +230,7 @@ class CancelButton(
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         value = CANCEL_YES if self.answer == "yes" else CANCEL_NO
-        await _answer_component(interaction, self.run_id, "x", [value])
+        await _answer_component(interaction, self.run_id, CONFIRM_KEY, [value])
 
 
 class EffectsButton(
@@ -283,24 +293,24 @@ class ShareButton(
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
-        target = await runs.share_target(
-            bot.db, bot.catalog, user_id=interaction.user.id, run_id=self.run_id
+        # Claimed before posting: a second press (AlreadyShared) is told so and posts nothing.
+        share = await runs.claim_share(
+            bot.db, bot.clock, bot.catalog, user_id=interaction.user.id, run_id=self.run_id
         )
-        channel = bot.get_partial_messageable(target.channel_id, guild_id=target.guild_id)
-        text = target.text.format(member=interaction.user.mention, title=target.title)
-        try:
-            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            log.warning("Sharing run %s to %s failed: %s", self.run_id, target.channel_id, exc)
+        posted = await bot.outbox.publish(
+            share.post, share.channel_id, share.guild_id, share.line(interaction.user.mention)
+        )
+        if not posted:
             await interaction.response.send_message(
-                "I couldn't post in your group's channel. Ask an organiser to check my "
-                "permissions there.",
+                "I couldn't post in your group's channel, so nothing was shared. Ask an "
+                "organiser to check my permissions there, then press the button again.",
                 ephemeral=True,
             )
             return
         await interaction.response.edit_message(view=None)
+        unnamed = "" if share.named else " Your name isn't on it, as you hide from that group."
         await interaction.followup.send(
-            "Shared with your group (just that line, nothing of your answers)."
+            f"Shared with your group (just that line, nothing of your answers).{unnamed}"
         )
 
 

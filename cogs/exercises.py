@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.interactions import describe_failure, new_incident_id
 from bot.render import exercises as render
 from bot.services.delivery import SENT_NOTHING, Claim, Result, earliest
 from bot.services.exercises import runs, sheets
@@ -29,6 +30,7 @@ DMS_CLOSED_HELP = (
     "private. To allow them: right-click this server's icon > **Privacy Settings** > turn on "
     "**Direct Messages**, then run the command again. Nothing was started."
 )
+STALE_MESSAGE = "That crossed with another answer, so I didn't save it. Here is where you are:"
 NO_RUN_HELP = (
     "Hi! There's no exercise in progress. Start one with `/exercise start` in your group's "
     "server (or here), and I'll ask the questions one at a time."
@@ -132,32 +134,37 @@ class Exercises(commands.GroupCog, group_name="exercise"):
         restart: bool = False,
     ) -> None:
         bot = self.bot
-        try:
-            step = await runs.start(
-                bot.db,
-                bot.clock,
-                bot.catalog,
-                user_id=interaction.user.id,
-                exercise_id=name,
-                guild_id=interaction.guild_id,
-                opportunity_id=opportunity,
-                restart=restart,
-            )
-        except runs.AlreadyOpen as open_run:
-            view = ResumeOrRestart(
-                self, interaction.user.id, name, interaction.guild_id, opportunity
-            )
-            await interaction.followup.send(open_run.message, view=view, ephemeral=True)
-            return
-        try:
-            channel = await interaction.user.create_dm()
-            await channel.send(embed=render.intro_embed(step.exercise))
-            await send_step(bot, channel, step)
-        except discord.Forbidden as exc:
-            await runs.discard(bot.db, step.run_id)
-            log.info("Exercise not started for %s: DMs closed (%s)", interaction.user.id, exc.code)
-            await interaction.followup.send(DMS_CLOSED_HELP, ephemeral=True)
-            return
+        # Under the member's lock, like every change to their runs: a restart cancels the
+        # open run, which must not race with an answer to it.
+        async with bot.exercise_lock(interaction.user.id):
+            try:
+                step = await runs.start(
+                    bot.db,
+                    bot.clock,
+                    bot.catalog,
+                    user_id=interaction.user.id,
+                    exercise_id=name,
+                    guild_id=interaction.guild_id,
+                    opportunity_id=opportunity,
+                    restart=restart,
+                )
+            except runs.AlreadyOpen as open_run:
+                view = ResumeOrRestart(
+                    self, interaction.user.id, name, interaction.guild_id, opportunity
+                )
+                await interaction.followup.send(open_run.message, view=view, ephemeral=True)
+                return
+            try:
+                channel = await interaction.user.create_dm()
+                await channel.send(embed=render.intro_embed(step.exercise))
+                await send_step(bot, channel, step)
+            except discord.Forbidden as exc:
+                await runs.discard(bot.db, step.run_id)
+                log.info(
+                    "Exercise not started for %s: DMs closed (%s)", interaction.user.id, exc.code
+                )
+                await interaction.followup.send(DMS_CLOSED_HELP, ephemeral=True)
+                return
         where = "here" if interaction.guild_id is None else "in your DMs"
         await interaction.followup.send(
             f"**{step.exercise.title}** has started {where}. Answer at your own pace: every "
@@ -175,28 +182,28 @@ class Exercises(commands.GroupCog, group_name="exercise"):
         self, interaction: discord.Interaction[NextInterviewBot], *, exercise_id: str | None = None
     ) -> None:
         bot = self.bot
-        run_id = None
-        if exercise_id is not None:
-            row = await runs.open_run_id(bot.db, interaction.user.id, exercise_id)
-            run_id = row
-        step = await runs.resume(
-            bot.db, bot.clock, bot.catalog, user_id=interaction.user.id, run_id=run_id
-        )
-        if step is None:
-            await interaction.followup.send(
-                "You have no exercise in progress. Start one with `/exercise start`.",
-                ephemeral=True,
+        async with bot.exercise_lock(interaction.user.id):
+            run_id = None
+            if exercise_id is not None:
+                run_id = await runs.open_run_id(bot.db, interaction.user.id, exercise_id)
+            step = await runs.resume(
+                bot.db, bot.clock, bot.catalog, user_id=interaction.user.id, run_id=run_id
             )
-            return
-        try:
-            channel = await interaction.user.create_dm()
-            await send_step(bot, channel, step)
-        except discord.Forbidden:
-            await interaction.followup.send(
-                DMS_CLOSED_HELP.replace("Nothing was started.", "Your answers are safe."),
-                ephemeral=True,
-            )
-            return
+            if step is None:
+                await interaction.followup.send(
+                    "You have no exercise in progress. Start one with `/exercise start`.",
+                    ephemeral=True,
+                )
+                return
+            try:
+                channel = await interaction.user.create_dm()
+                await send_step(bot, channel, step)
+            except discord.Forbidden:
+                await interaction.followup.send(
+                    DMS_CLOSED_HELP.replace("Nothing was started.", "Your answers are safe."),
+                    ephemeral=True,
+                )
+                return
         await interaction.followup.send(
             f"Picked up **{step.exercise.title}** in your DMs.", ephemeral=True
         )
@@ -208,18 +215,15 @@ class Exercises(commands.GroupCog, group_name="exercise"):
         self, interaction: discord.Interaction[NextInterviewBot], name: str | None = None
     ) -> None:
         """Cancel an exercise in progress (its answers are discarded)."""
-        exercise = await runs.cancel(
-            self.bot.db,
-            self.bot.clock,
-            self.bot.catalog,
-            user_id=interaction.user.id,
-            exercise_id=name,
-        )
-        text = (
-            f"Cancelled **{exercise.title}**."
-            if exercise
-            else "There's no exercise in progress to cancel."
-        )
+        async with self.bot.exercise_lock(interaction.user.id):
+            title = await runs.cancel(
+                self.bot.db,
+                self.bot.clock,
+                self.bot.catalog,
+                user_id=interaction.user.id,
+                exercise_id=name,
+            )
+        text = f"Cancelled **{title}**." if title else "There's no exercise in progress to cancel."
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="list")
@@ -265,19 +269,48 @@ class Exercises(commands.GroupCog, group_name="exercise"):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot:
             return
+        try:
+            await self.converse(message)
+        except Exception as error:
+            # The DM listener's error net, like the command tree's: discord.py would only log.
+            await self.tell_failure(message, error)
+
+    async def converse(self, message: discord.Message) -> None:
         bot = self.bot
+        # Held while replying too: two quick messages are answered, and shown, in order.
         async with bot.exercise_lock(message.author.id):
             step = await runs.answer(
                 bot.db, bot.clock, bot.catalog, user_id=message.author.id, text=message.content
             )
-        try:
-            if step is None:
-                await message.channel.send(NO_RUN_HELP)
-            else:
+            try:
+                if step is None:
+                    await message.channel.send(NO_RUN_HELP)
+                    return
+                if step.stale:
+                    await message.channel.send(STALE_MESSAGE)
                 await send_step(bot, message.channel, step)
+            except discord.HTTPException as exc:
+                # The answer is saved; the next message or /exercise resume shows the question.
+                log.warning("Could not reply in DM to %s: %s", message.author.id, exc)
+
+    async def tell_failure(self, message: discord.Message, error: Exception) -> None:
+        text = describe_failure(error)
+        if text is None:
+            incident = new_incident_id()
+            log.error(
+                "Incident %s in a DM from user %s", incident, message.author.id, exc_info=error
+            )
+            # Whether the message was saved depends on where it failed: point to where the
+            # run is rather than ask for the message again (which could answer twice).
+            text = (
+                "Something went wrong on our side with that message. Your earlier answers are "
+                "safe, and `/exercise resume` shows where you are. If it keeps happening, tell "
+                f"the group's organiser the incident id `{incident}`."
+            )
+        try:
+            await message.channel.send(text)
         except discord.HTTPException as exc:
-            # The answer is saved; the next message or /exercise resume shows the question.
-            log.warning("Could not reply in DM to %s: %s", message.author.id, exc)
+            log.warning("Could not tell %s about a problem in DM: %s", message.author.id, exc)
 
     # -- nudges --------------------------------------------------------------------------------
 

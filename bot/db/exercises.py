@@ -46,21 +46,37 @@ async def insert_run(
 
 
 async def save_state(
-    conn: aiosqlite.Connection, run_id: int, state: dict[str, Any], now: datetime
-) -> None:
-    """Save a run's state; timestamps follow its status (paused, completed)."""
+    conn: aiosqlite.Connection,
+    run_id: int,
+    state: dict[str, Any],
+    now: datetime,
+    *,
+    version: int,
+) -> bool:
+    """Save a run's state if it is still at ``version`` (the one read), and count the change.
+
+    False when another change was saved in between: the caller's input belonged to a state
+    that no longer exists, so nothing is written. Timestamps follow the status.
+    """
     query = """
         UPDATE exercise_runs
-        SET state = :state, status = :status, updated_at = :now,
+        SET state = :state, status = :status, updated_at = :now, version = version + 1,
             paused_at = CASE WHEN :status = 'paused' THEN coalesce(paused_at, :now) END,
             completed_at = CASE WHEN :status IN ('completed', 'late')
                                 THEN coalesce(completed_at, :now) END
-        WHERE run_id = :run
+        WHERE run_id = :run AND version = :version
     """
-    await conn.execute(
+    cursor = await conn.execute(
         query,
-        {"state": json.dumps(state), "status": state["status"], "now": to_db(now), "run": run_id},
+        {
+            "state": json.dumps(state),
+            "status": state["status"],
+            "now": to_db(now),
+            "run": run_id,
+            "version": version,
+        },
     )
+    return cursor.rowcount == 1
 
 
 async def get_run(db: Database, user_id: int, run_id: int) -> Row | None:
@@ -119,6 +135,31 @@ async def set_pending_effects(
 ) -> None:
     query = "UPDATE exercise_runs SET pending_effects = ? WHERE run_id = ?"
     await conn.execute(query, (json.dumps(effects) if effects else None, run_id))
+
+
+async def take_pending_effects(
+    conn: aiosqlite.Connection, user_id: int, run_id: int
+) -> tuple[list[dict[str, Any]], int | None] | None:
+    """The effects a finished run offered (and its opportunity), cleared in the same
+    transaction, so two presses of "Create them" cannot both get them. None if none wait."""
+    query = """
+        SELECT pending_effects, opportunity_id FROM exercise_runs
+        WHERE run_id = ? AND user_id = ? AND pending_effects IS NOT NULL
+    """
+    async with conn.execute(query, (run_id, user_id)) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        return None
+    await conn.execute(
+        "UPDATE exercise_runs SET pending_effects = NULL WHERE run_id = ?", (run_id,)
+    )
+    return list(json.loads(row["pending_effects"])), row["opportunity_id"]
+
+
+async def member_hidden(db: Database, guild_id: int, user_id: int) -> bool:
+    """Whether the member asked this group not to show them in its public posts."""
+    query = "SELECT hidden FROM members WHERE guild_id = ? AND user_id = ?"
+    return bool(await db.fetchval(query, (guild_id, user_id)))
 
 
 async def paused_before(db: Database, cutoff: datetime) -> list[Row]:

@@ -15,6 +15,7 @@ from bot.render.limits import (
     EMBED_TOTAL,
     clip,
 )
+from bot.render.words import plural
 from bot.services.exercises import engine
 from bot.services.exercises.engine import Context, Prompt, RunState
 from bot.services.exercises.model import Exercise, Kind
@@ -49,6 +50,11 @@ def prompt_embed(exercise: Exercise, prompt: Prompt) -> discord.Embed:
             inline=False,
         )
     embed.set_footer(text=COMMANDS_FOOTER + (" (this one is optional)" if step.optional else ""))
+    over = len(embed) - EMBED_TOTAL
+    if over > 0:
+        # Earlier answers fill the prompt, the earlier answer and the draft: together they can
+        # pass Discord's total for one embed, which would refuse the whole question.
+        embed.description = clip(embed.description or "", len(embed.description or "") - over)
     return embed
 
 
@@ -62,7 +68,7 @@ def _how_to_answer(prompt: Prompt) -> str:
         return f"Pick from the menu, or type numbers like `1, 3`:\n{numbered}"
     if step.kind is Kind.LIST:
         if step.count:
-            return f"{step.count} items, one per line (one message or several)."
+            return f"{plural(step.count, 'item')}, one per line (one message or several)."
         return (
             f"One item per line, {step.min_items} to {step.max_items}; type `done` when that's all."
         )
@@ -84,7 +90,7 @@ def intro_embed(exercise: Exercise) -> discord.Embed:
         title=exercise.title, description=clip(exercise.intro, 4000), colour=BRAND_COLOUR
     )
     embed.set_footer(
-        text=f"About {exercise.minutes} minutes · everything you write here is "
+        text=f"About {plural(exercise.minutes, 'minute')} · everything you write here is "
         "private and saved after each answer"
     )
     return embed

@@ -990,7 +990,7 @@ def test_skip_only_optional_steps(tmp_path: Path) -> None:
     assert kept.state.position == Position("city")
 
 
-def test_pause_then_any_input_resumes(tmp_path: Path) -> None:
+def test_pause_then_any_message_wakes_and_asks_again(tmp_path: Path) -> None:
     exercise = write_exercise(tmp_path, COMMANDS)
     at_age = play(exercise, ["Ann"]).state
     paused = send(exercise, at_age, "pause")
@@ -1000,8 +1000,12 @@ def test_pause_then_any_input_resumes(tmp_path: Path) -> None:
     assert paused.state.position == Position("age")
     assert is_valid(exercise, paused.state, CTX)
 
-    answered = send(exercise, paused.state, "42")
-    assert answered.state.status == ACTIVE
+    # The waking message is not an answer, even one that would fit: the question comes again.
+    woken = send(exercise, paused.state, "42")
+    assert woken.state.status == ACTIVE
+    assert "age" not in woken.state.answers
+    assert woken.prompt is not None and woken.prompt.step.id == "age"
+    answered = send(exercise, woken.state, "42")
     assert answered.state.answers["age"] == {"value": 42, "currency": None}
     assert answered.state.position == Position("note")
 
@@ -1011,7 +1015,7 @@ def test_bad_input_while_paused_only_wakes_the_run(tmp_path: Path) -> None:
     at_age = play(exercise, ["Ann"]).state
     paused = send(exercise, at_age, "pause").state
     woken = send(exercise, paused, "forty-two")
-    assert woken.notes[0].startswith("I need a number here")
+    assert woken.notes[0].startswith("Welcome back")
     assert woken.state.status == ACTIVE
     assert snapshot(woken.state) == snapshot(at_age)
 

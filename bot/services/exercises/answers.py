@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+import sys
+from datetime import date, timedelta
 from typing import Any
 
 from bot.errors import InvalidInput
-from bot.services.dates import parse_follow_up, parse_when
+from bot.services.dates import MAX_FOLLOW_UP_DAYS, parse_follow_up, parse_when
 from bot.services.exercises.model import Kind, Step
+from bot.services.text import clean_block, echo, shows_something
 
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+_NEGATIVE = re.compile(r"^[-\u2212\u2013]\s*[€$£¥₹]?\s*\d")  # -5, −5 (minus sign), –5 (dash)
 _NUMBER = re.compile(
     r"^(?P<pre>[A-Za-z]{3}|[€$£¥₹])?\s*(?P<num>\d[\d,.\s]*)\s*(?P<mult>[kKmM])?\s*"
     r"(?P<post>[A-Za-z]{3}|[€$£¥₹])?$"
@@ -29,12 +32,14 @@ def parse(
 
     A list step collects items across messages in ``draft`` (extended in place).
     """
+    if text is not None:
+        text = visible_text(text)
     if step.kind in (Kind.CHOICE, Kind.MULTI):
         return _choices(step, text, values), True
-    if text is None or not text.strip():
+    if not text:
         raise InvalidInput("Send your answer as a message.")
     if step.kind is Kind.TEXT:
-        cleaned = text.strip()
+        cleaned = text
         if len(cleaned) < step.min_length:
             raise InvalidInput(f"A bit more, please: at least {step.min_length} characters.")
         if len(cleaned) > step.max_length:
@@ -46,21 +51,14 @@ def parse(
     if step.kind is Kind.NUMBER:
         return parse_number(step, text), True
     if step.kind is Kind.DATE:
-        if step.when == "past":
-            day = parse_when(text, today)
-        else:
-            parsed = parse_follow_up(text, today)
-            if parsed is None:
-                raise InvalidInput("I need a date here, e.g. friday or 2026-12-01.")
-            day = parsed
-        return day.isoformat(), True
+        return parse_date(step, text, today).isoformat(), True
     if step.kind is Kind.LIST:
         lines = [line.strip(" -•*\t") for line in text.splitlines()]
         items: list[str] = []
         seen = {item.casefold() for item in draft}
         for line in lines:
             # Items are keys for later per-item questions, so repeats are dropped.
-            if line and line.casefold() not in seen:
+            if shows_something(line) and line.casefold() not in seen:
                 seen.add(line.casefold())
                 items.append(line)
         too_long = [i for i in items if len(i) > step.item_max_length]
@@ -83,6 +81,69 @@ def parse(
     raise InvalidInput("This question can't be answered that way.")
 
 
+def visible_text(text: str) -> str:
+    """What a member typed without the characters nobody can see (NUL, controls, zero-width,
+    bidi overrides), line breaks kept; empty when nothing visible is left."""
+    # No length limit here: each kind of question has its own, with its own message.
+    return clean_block(text, "answer", sys.maxsize) or ""
+
+
+FUTURE_DATES = "Try tomorrow, 3d, 2w, a weekday like friday, or YYYY-MM-DD."
+PAST_DATES = "Try today, yesterday, a weekday like tuesday, or YYYY-MM-DD."
+PAST_YEARS = 100  # a past date in an exercise (a first meeting, a start) is within a lifetime
+_DATE_SHAPE = re.compile(r"^(\d{1,6})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_date(step: Step, text: str, today: date) -> date:
+    """A date answer. Written-out dates are checked here, with messages about this question
+    (not about logging wins or follow-ups), so year 1, 999 or 9999 gets a clear reason."""
+    cleaned = " ".join(text.split())
+    shape = _DATE_SHAPE.match(cleaned)
+    if shape is None:
+        return _relative_date(step, cleaned, today)
+    try:
+        day = date(*(int(part) for part in shape.groups()))
+    except ValueError:
+        raise InvalidInput(
+            f"{echo(cleaned)} is not a real date. Use YYYY-MM-DD, e.g. "
+            f"{today + timedelta(days=7):%Y-%m-%d}."
+        ) from None
+    if step.when == "past":
+        if day > today:
+            raise InvalidInput(f"{_day(day)} is in the future. Pick today or an earlier date.")
+        if day.year < today.year - PAST_YEARS:
+            raise InvalidInput(
+                f"{_day(day)} is more than {PAST_YEARS} years ago. Check the year and send it "
+                "again."
+            )
+        return day
+    if day < today:
+        raise InvalidInput(f"{_day(day)} has passed. Pick today or a later date.")
+    if (day - today).days > MAX_FOLLOW_UP_DAYS:
+        raise InvalidInput("That is more than a year away. Pick a date within the next year.")
+    return day
+
+
+def _relative_date(step: Step, cleaned: str, today: date) -> date:
+    """today, tomorrow, 3d, a weekday...: the shared date words, in this question's terms."""
+    how = PAST_DATES if step.when == "past" else FUTURE_DATES
+    try:
+        day = parse_when(cleaned, today) if step.when == "past" else parse_follow_up(cleaned, today)
+    except InvalidInput as problem:
+        if "can't read" not in problem.message:
+            raise  # a real date out of range ("more than a year away"): its reason stands
+        raise InvalidInput(f"I can't read {echo(cleaned)} as a date. {how}") from None
+    if day is None:
+        # "none" means no follow-up elsewhere; here the question needs a date.
+        raise InvalidInput(f"I need a date here. {how}")
+    return day
+
+
+def _day(day: date) -> str:
+    # Spelt out with a four-digit year: strftime's %Y drops the zeros of year 1 on glibc.
+    return f"{day:%a %d %b} {day.year:04d}"
+
+
 def _choices(step: Step, text: str | None, values: list[str] | None) -> Any:
     labels = "\n".join(f"{i}. {o.label}" for i, o in enumerate(step.options, start=1))
     if values is not None:
@@ -94,7 +155,7 @@ def _choices(step: Step, text: str | None, values: list[str] | None) -> Any:
             option = _match_option(step, part)
             if option is None:
                 raise InvalidInput(
-                    f"`{part}` isn't one of the options. Pick a number or a name:\n{labels}"
+                    f"{echo(part)} isn't one of the options. Pick a number or a name:\n{labels}"
                 )
             chosen.append(option)
     if any(step.option(v) is None for v in chosen):
@@ -125,6 +186,11 @@ def _match_option(step: Step, text: str) -> str | None:
 
 def parse_number(step: Step, text: str) -> dict[str, Any]:
     cleaned = text.strip()
+    if _NEGATIVE.match(cleaned):
+        # The pattern below has no sign, so "-5" would read as "not a number": say what it is.
+        if step.minimum is not None and step.minimum > 0:
+            raise InvalidInput(f"That's below the lowest allowed ({step.minimum:g}).")
+        raise InvalidInput("A negative number doesn't fit here: send zero or more.")
     match = _NUMBER.match(cleaned)
     if not match:
         raise InvalidInput(f"I need a number here, e.g. 85000{' EUR' if step.currency else ''}.")
@@ -140,7 +206,7 @@ def parse_number(step: Step, text: str) -> dict[str, Any]:
     try:
         amount = float(raw)
     except ValueError:
-        raise InvalidInput(f"`{cleaned}` isn't a number I can read.") from None
+        raise InvalidInput(f"{echo(cleaned)} isn't a number I can read.") from None
     mult = (match.group("mult") or "").lower()
     amount *= {"k": 1_000, "m": 1_000_000}.get(mult, 1)
     if not math.isfinite(amount) or amount >= 1e15:

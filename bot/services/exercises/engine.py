@@ -12,11 +12,14 @@ from datetime import date
 from typing import Any
 
 from bot.errors import InvalidInput
-from bot.services.exercises.answers import parse, parse_number
+from bot.services.exercises.answers import parse, parse_number, visible_text
 from bot.services.exercises.model import Exercise, Kind, Step
 
 ACTIVE, PAUSED, COMPLETED, CANCELLED, LATE = "active", "paused", "completed", "cancelled", "late"
 COMMANDS = ("back", "skip", "pause", "cancel", "help", "keep", "done")
+# What a paused run still hears as a command; any other message only wakes it.
+STILL_COMMANDS_WHEN_PAUSED = ("back", "skip", "pause", "cancel", "help", "keep")
+WELCOME_BACK = "Welcome back. Here is where you left off:"
 CANCEL_YES, CANCEL_NO = "cancel:yes", "cancel:no"
 
 
@@ -245,6 +248,32 @@ def describe(step: Step, value: Any) -> str:
     return display(value)
 
 
+CONFIRM_KEY = "x"  # the question key of the cancel confirmation's buttons
+
+
+def position_key(exercise: Exercise, position: Position | None) -> str:
+    """A short, stable name for a question, carried by its buttons: "3", or "5.1" for the
+    second item of a for-each step."""
+    if position is None:
+        return CONFIRM_KEY
+    index = [s.id for s in exercise.steps].index(position.step)
+    return f"{index}" if position.item is None else f"{index}.{position.item}"
+
+
+def is_at(exercise: Exercise, state: RunState, key: str) -> bool:
+    """Whether a press of a button for question ``key`` belongs to where the run is now."""
+    if key == CONFIRM_KEY:
+        return state.awaiting_cancel
+    return not state.awaiting_cancel and position_key(exercise, state.position) == key
+
+
+def where(exercise: Exercise, state: RunState, ctx: Context) -> Turn:
+    """Where a run is, as a turn that changes nothing: the open question (or confirmation)."""
+    if state.awaiting_cancel:
+        return Turn(state=state, confirm_cancel=True)
+    return Turn(state=state, prompt=prompt_at(exercise, state, ctx))
+
+
 def start(exercise: Exercise, ctx: Context) -> Turn:
     state = RunState()
     order = positions(exercise, state.answers, ctx)
@@ -284,12 +313,20 @@ def advance(
 ) -> Turn:
     """Apply one message (``text``) or one button/menu choice (``values``)."""
     new = _copy(state)
-    if new.status == PAUSED:
+    if text is not None:
+        # Invisible characters never count: "pause\u200b" is `pause`, a lone NUL is nothing.
+        text = visible_text(text)
+    word = (text or "").strip().lower()
+    was_paused = new.status == PAUSED
+    if was_paused and not (text is not None and word == "pause"):
         new.status = ACTIVE
     _repair(exercise, new, ctx)
     if new.position is None:
         return Turn(state=new, completed=new.status == COMPLETED)
-    word = (text or "").strip().lower()
+    if was_paused and text is not None and word not in STILL_COMMANDS_WHEN_PAUSED:
+        # "Send any message to carry on": the message wakes the run and is not an answer,
+        # so the question is asked again. (A button press names its question: it answers.)
+        return Turn(state=new, notes=(WELCOME_BACK,), prompt=prompt_at(exercise, new, ctx))
 
     if new.awaiting_cancel:
         if word in ("yes", "y", "cancel") or values == [CANCEL_YES]:
@@ -500,11 +537,14 @@ __all__ = [
     "describe",
     "display",
     "fill",
+    "is_at",
     "is_valid",
     "items_of",
     "parse_number",
+    "position_key",
     "positions",
     "prompt_at",
     "resume",
     "start",
+    "where",
 ]

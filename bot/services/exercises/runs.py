@@ -7,6 +7,7 @@ worst repeat a question, never lose an answer.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,9 @@ from bot.db import followups as followups_db
 from bot.db import groups as groups_db
 from bot.db import people as people_db
 from bot.db import pipeline as pipeline_db
+from bot.db import public_posts as public_posts_db
 from bot.db.core import Row
+from bot.db.public_posts import PublicPost
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.render.limits import clip
 from bot.services import profile as profile_service
@@ -29,8 +32,11 @@ from bot.services.exercises.engine import Context, RunState, Turn
 from bot.services.exercises.loader import load_all
 from bot.services.exercises.model import Effect, Exercise, Kind
 
+log = logging.getLogger(__name__)
+
 NUDGE_AFTER = timedelta(days=3)
 NUDGE_KIND = "exercise-nudge"
+SHARE_KIND = "exercise"  # public_posts.kind of the line a finished exercise shares
 
 
 class Catalog:
@@ -63,6 +69,25 @@ class AlreadyOpen(UserError):
         self.run_id = run_id
 
 
+class ExerciseGone(UserError):
+    """A run whose exercise file was removed: it cannot go on, and nothing of it is lost."""
+
+    def __init__(self, exercise_id: str) -> None:
+        super().__init__(
+            f"**{exercise_id}** is no longer offered here, so I can't carry on with it. Your "
+            "answers so far are kept, and `/exercise export` includes them. You can start "
+            "another exercise with `/exercise start`."
+        )
+        self.exercise_id = exercise_id
+
+
+class Changed(UserError):
+    """The run changed between reading and saving (another press or message won)."""
+
+    def __init__(self) -> None:
+        super().__init__("That exercise changed just now, so nothing was done. Try again.")
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedEffect:
     kind: str
@@ -90,6 +115,9 @@ class Step:
     created: list[str] = field(default_factory=list)
     offered: list[PlannedEffect] = field(default_factory=list)
     guild_id: int | None = None
+    # True when the input was for a question already answered: nothing changed, and the turn
+    # shows where the run is now.
+    stale: bool = False
 
 
 # -- context ---------------------------------------------------------------------------------
@@ -173,7 +201,8 @@ async def start(
         if existing is not None:
             existing_state = load_state(existing)
             existing_state.status, existing_state.position = engine.CANCELLED, None
-            await runs_db.save_state(conn, existing["run_id"], existing_state.to_json(), now)
+            if not await _save(conn, existing, existing_state, now):
+                raise Changed
         run_id = await runs_db.insert_run(
             conn,
             user_id=user_id,
@@ -192,6 +221,28 @@ async def discard(db: Database, run_id: int) -> None:
         await runs_db.delete_run(conn, run_id)
 
 
+async def _save(conn: Any, row: Row, state: RunState, now: datetime) -> bool:
+    """Compare-and-set: saved only if nobody saved the run since ``row`` was read."""
+    return await runs_db.save_state(
+        conn, row["run_id"], state.to_json(), now, version=row["version"]
+    )
+
+
+def exercise_of(catalog: Catalog, row: Row) -> Exercise:
+    """The exercise a run follows; ExerciseGone (logged) when its file was removed."""
+    exercise = catalog.exercises.get(row["exercise_id"])
+    if exercise is None:
+        log.warning(
+            "Run %s of user %s follows exercise %r, which is no longer offered (file removed?); "
+            "its answers are kept",
+            row["run_id"],
+            row["user_id"],
+            row["exercise_id"],
+        )
+        raise ExerciseGone(row["exercise_id"])
+    return exercise
+
+
 async def _open(
     db: Database, clock: Clock, catalog: Catalog, user_id: int, run_id: int | None
 ) -> tuple[Row, Exercise, RunState, Context] | None:
@@ -202,9 +253,22 @@ async def _open(
     )
     if row is None or row["status"] not in runs_db.OPEN:
         return None
-    exercise = catalog.get(row["exercise_id"])
+    exercise = exercise_of(catalog, row)
     ctx = await context_for(db, clock, user_id, row["opportunity_id"])
     return row, exercise, load_state(row), ctx
+
+
+def _where(row: Row, exercise: Exercise, state: RunState, ctx: Context) -> Step:
+    """Where a run is, shown without changing anything (for an input that came too late)."""
+    turn = engine.where(exercise, state, ctx)
+    return Step(row["run_id"], exercise, turn, ctx, guild_id=row["guild_id"], stale=True)
+
+
+async def _where_now(
+    db: Database, clock: Clock, catalog: Catalog, user_id: int, run_id: int
+) -> Step | None:
+    found = await _open(db, clock, catalog, user_id, run_id)
+    return None if found is None else _where(*found)
 
 
 async def resume(
@@ -215,9 +279,15 @@ async def resume(
         return None
     row, exercise, state, ctx = found
     turn = engine.resume(exercise, state, ctx)
+    step = Step(row["run_id"], exercise, turn, ctx, guild_id=row["guild_id"])
+    if turn.state.to_json() == state.to_json():
+        return step  # already awake where it should be: nothing to save
     async with db.transaction() as conn:
-        await runs_db.save_state(conn, row["run_id"], turn.state.to_json(), clock.now())
-    return Step(row["run_id"], exercise, turn, ctx, guild_id=row["guild_id"])
+        saved = await _save(conn, row, turn.state, clock.now())
+    if not saved:
+        # Something else moved the run on since it was read; show that instead.
+        return await _where_now(db, clock, catalog, user_id, row["run_id"])
+    return step
 
 
 async def answer(
@@ -229,29 +299,44 @@ async def answer(
     text: str | None = None,
     values: list[str] | None = None,
     run_id: int | None = None,
+    at: str | None = None,
 ) -> Step | None:
-    """Apply one DM message or button press to the member's current (or given) run."""
+    """Apply one DM message or button press to the member's current (or given) run.
+
+    ``at`` is the question a button belongs to (:func:`engine.position_key`): a press on any
+    other question, or one that loses a race with another input, changes nothing and comes
+    back ``stale`` with the run's current question.
+    """
     found = await _open(db, clock, catalog, user_id, run_id)
     if found is None:
         return None
     row, exercise, state, ctx = found
+    if at is not None and not engine.is_at(exercise, state, at):
+        return _where(row, exercise, state, ctx)
     turn = engine.advance(exercise, state, ctx, text=text, values=values)
     step = Step(row["run_id"], exercise, turn, ctx, guild_id=row["guild_id"])
+    if turn.state.to_json() == state.to_json():
+        return step  # refused input, help...: nothing to save, and the version stays
     now = clock.now()
     async with db.transaction() as conn:
-        await runs_db.save_state(conn, row["run_id"], turn.state.to_json(), now)
-        if turn.completed:
+        # The check and the save are one statement: of two inputs read at the same version,
+        # only the first is applied.
+        saved = await _save(conn, row, turn.state, now)
+        if saved and turn.completed:
             await _complete(conn, step, user_id, row, now)
-        if turn.late_answered and exercise.result:
+        if saved and turn.late_answered and exercise.result:
             await runs_db.update_result(
                 conn, row["run_id"], _result_data(exercise, turn.state, ctx)
             )
+    if not saved:
+        return await _where_now(db, clock, catalog, user_id, row["run_id"])
     return step
 
 
 async def cancel(
     db: Database, clock: Clock, catalog: Catalog, *, user_id: int, exercise_id: str | None
-) -> Exercise | None:
+) -> str | None:
+    """Cancel an open run; the title of what was cancelled, or None when nothing was open."""
     row = (
         await runs_db.open_run(db, user_id, exercise_id)
         if exercise_id
@@ -262,8 +347,11 @@ async def cancel(
     state = load_state(row)
     state.status, state.position, state.awaiting_cancel = engine.CANCELLED, None, False
     async with db.transaction() as conn:
-        await runs_db.save_state(conn, row["run_id"], state.to_json(), clock.now())
-    return catalog.get(row["exercise_id"])
+        if not await _save(conn, row, state, clock.now()):
+            raise Changed
+    # A run of a removed exercise can still be cancelled; it is named by its id then.
+    exercise = catalog.exercises.get(row["exercise_id"])
+    return exercise.title if exercise else row["exercise_id"]
 
 
 # -- completion: results and effects ---------------------------------------------------------
@@ -385,17 +473,18 @@ async def _create(
 async def settle_effects(
     db: Database, clock: Clock, *, user_id: int, run_id: int, accept: bool
 ) -> list[str]:
-    """Create (or decline) what a finished run offered; once only."""
-    row = await runs_db.get_run(db, user_id, run_id)
-    if row is None or not row["pending_effects"]:
-        raise NotFound("Those were already dealt with.")
-    effects = [PlannedEffect(**e) for e in json.loads(row["pending_effects"])]
+    """Create (or decline) what a finished run offered; once only, however often pressed."""
     now = clock.now()
     async with db.transaction() as conn:
-        await runs_db.set_pending_effects(conn, run_id, None)
+        # Read and cleared inside the one transaction: a second press finds nothing.
+        pending = await runs_db.take_pending_effects(conn, user_id, run_id)
+        if pending is None:
+            raise NotFound("Those were already dealt with.")
+        raw, opportunity_id = pending
+        effects = [PlannedEffect(**e) for e in raw]
         if accept:
             for effect in effects:
-                await _create(conn, effect, user_id, run_id, row["opportunity_id"], now)
+                await _create(conn, effect, user_id, run_id, opportunity_id, now)
     return [e.describe() for e in effects] if accept else []
 
 
@@ -406,11 +495,17 @@ async def late_question(
     row = await runs_db.get_run(db, user_id, run_id)
     if row is None or row["status"] != "completed":
         return None
-    exercise = catalog.get(row["exercise_id"])
+    try:
+        exercise = exercise_of(catalog, row)
+    except ExerciseGone:
+        return None  # nothing to ask: the follow-up itself was done and logged
     ctx = await context_for(db, clock, user_id, row["opportunity_id"])
     turn = engine.ask_late(exercise, load_state(row), step_id, ctx)
     async with db.transaction() as conn:
-        await runs_db.save_state(conn, run_id, turn.state.to_json(), clock.now())
+        saved = await _save(conn, row, turn.state, clock.now())
+    if not saved:
+        log.info("Late question for run %s skipped: the run changed meanwhile", run_id)
+        return None
     return Step(run_id, exercise, turn, ctx, guild_id=row["guild_id"])
 
 
@@ -428,6 +523,7 @@ NUDGE_KINDS = {NUDGE_KIND: timedelta(days=2)}
 
 
 async def due_nudges(db: Database, now: datetime) -> tuple[list[Due], datetime | None]:
+    """Paused runs due their one nudge (3 days after pausing); the courier claims each once."""
     due = [
         Due(
             NUDGE_KIND,
@@ -439,6 +535,7 @@ async def due_nudges(db: Database, now: datetime) -> tuple[list[Due], datetime |
         for row in await runs_db.paused_before(db, now - NUDGE_AFTER)
     ]
     earliest = await runs_db.earliest_pause(db)
+    # Pausing pokes the job; the backstop only covers a poke that was missed.
     backstop = now + timedelta(hours=6)
     if earliest is None:
         return due, backstop
@@ -447,6 +544,7 @@ async def due_nudges(db: Database, now: datetime) -> tuple[list[Due], datetime |
 
 
 async def nudge_for(db: Database, catalog: Catalog, claim: Claim) -> Nudge | None:
+    """The nudge for a claimed run, if it is still paused and its exercise still offered."""
     if claim.user_id is None:
         return None
     row = await runs_db.get_run(db, claim.user_id, claim.target_id)
@@ -455,20 +553,39 @@ async def nudge_for(db: Database, catalog: Catalog, claim: Claim) -> Nudge | Non
     return Nudge(claim.target_id, claim.user_id, catalog.exercises[row["exercise_id"]])
 
 
+class AlreadyShared(UserError):
+    def __init__(self) -> None:
+        super().__init__("You already shared this one with your group, so I didn't post it again.")
+
+
 @dataclass(frozen=True, slots=True)
-class ShareTarget:
+class Share:
+    """A claimed share of a finished run: where it goes and what it says (never answers)."""
+
+    post: PublicPost
     guild_id: int
     channel_id: int
-    text: str
+    template: str
     title: str
+    named: bool  # False when the member hides from this group's public posts
+
+    def line(self, mention: str) -> str:
+        # A member who hides from the group is not named, not even by mention.
+        who = mention
+        if not self.named:
+            who = "A member" if self.template.startswith("{member}") else "a member"
+        return self.template.format(member=who, title=self.title)
 
 
-async def share_target(db: Database, catalog: Catalog, *, user_id: int, run_id: int) -> ShareTarget:
-    """Where and what to share for a finished run: the exercise's line, never its answers."""
+async def claim_share(
+    db: Database, clock: Clock, catalog: Catalog, *, user_id: int, run_id: int
+) -> Share:
+    """Claim the one public line about a finished run, before it is posted: a second press
+    (even one at the same moment) gets AlreadyShared and posts nothing."""
     row = await runs_db.get_run(db, user_id, run_id)
     if row is None or row["status"] not in ("completed", "late"):
         raise NotFound("Only a finished exercise can be shared.")
-    exercise = catalog.get(row["exercise_id"])
+    exercise = exercise_of(catalog, row)
     if not exercise.share:
         raise InvalidInput("This exercise has nothing to share.")
     groups = await groups_db.channels_for_member(db, user_id)
@@ -479,7 +596,26 @@ async def share_target(db: Database, catalog: Catalog, *, user_id: int, run_id: 
             "Your group hasn't chosen a channel for posts yet, so there is "
             "nowhere to share. An organiser can set one with `/setup channel`."
         )
-    return ShareTarget(chosen["guild_id"], chosen["channel_id"], exercise.share, exercise.title)
+    hidden = await runs_db.member_hidden(db, chosen["guild_id"], user_id)
+    async with db.transaction() as conn:
+        post = await public_posts_db.claim(
+            conn,
+            user_id=user_id,
+            guild_id=chosen["guild_id"],
+            kind=SHARE_KIND,
+            ref=str(run_id),
+            now=clock.now(),
+        )
+    if not post.to_post(clock.now()):
+        raise AlreadyShared
+    return Share(
+        post,
+        chosen["guild_id"],
+        chosen["channel_id"],
+        exercise.share,
+        exercise.title,
+        named=not hidden,
+    )
 
 
 async def open_run_id(db: Database, user_id: int, exercise_id: str) -> int | None:

@@ -86,16 +86,41 @@ async def latest_answers(
 
 
 async def export_markdown(db: Database, clock: Clock, catalog: Catalog, *, user_id: int) -> str:
-    rows = await runs_db.completed_runs(db, user_id)
+    rows = [
+        r
+        for r in await runs_db.completed_runs(db, user_id)
+        if r["exercise_id"] in catalog.exercises
+    ]
+    # Runs of an exercise whose file was removed can't be shown question by question, but
+    # their answers are still the member's: listed by the step names they were saved under.
+    orphans = [
+        r
+        for r in await runs_db.runs_for_user(db, user_id)
+        if r["exercise_id"] not in catalog.exercises and r["status"] != "cancelled"
+    ]
     lines = ["# My Next Interview exercises", ""]
-    if not rows:
+    if not rows and not orphans:
         lines.append("No finished exercises yet.")
     for row in rows:
-        exercise = catalog.exercises.get(row["exercise_id"])
-        if exercise is None:
-            continue
+        exercise = catalog.exercises[row["exercise_id"]]
         ctx = await context_for(db, clock, user_id, row["opportunity_id"])
         lines += [f"## {exercise.title} ({row['completed_at'][:10]})", ""]
         for question, shown in answer_sheet(exercise, load_state(row), ctx):
             lines += [f"**{question}**", "", shown, ""]
+    for row in orphans:
+        lines += [
+            f"## {row['exercise_id']} (started {row['started_at'][:10]}; no longer offered)",
+            "",
+        ]
+        for step_id, value in load_state(row).answers.items():
+            lines += [f"**{step_id}**", "", _raw_answer(value), ""]
     return "\n".join(lines)
+
+
+def _raw_answer(value: object) -> str:
+    """An answer without its question's definition: per-item answers one per line."""
+    if value is None:
+        return "(skipped)"
+    if isinstance(value, dict) and set(value) != {"value", "currency"}:
+        return "\n".join(f"- {item}: {engine.display(answer)}" for item, answer in value.items())
+    return engine.display(value)
