@@ -13,10 +13,11 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.services.profile import check_zone
 
 # Three dot-separated base64url parts: the bot's user id, a timestamp, an HMAC.
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{17,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -37,7 +38,8 @@ FIXES: dict[str, str] = {
     "remove DISCORD_GATEWAY_URL",
     "shard_count": "set SHARD_COUNT to a whole number of at least 1, or remove it",
     "shard_ids": "set SHARD_IDS to comma-separated numbers below SHARD_COUNT, e.g. 0,1",
-    "default_timezone": "use an IANA time zone name such as Europe/Paris or America/New_York",
+    "default_timezone": "use a place's IANA time zone name such as Europe/Paris or "
+    "America/New_York, or UTC",
     "exercises_dir": "point EXERCISES_DIR at a folder of exercise .toml files, or remove it",
 }
 
@@ -123,11 +125,16 @@ class Settings(BaseSettings):
     @field_validator("default_timezone")
     @classmethod
     def _check_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+        # The same rule as members' /me timezone: a place, never an abbreviation or offset.
+        check = check_zone(value)
+        if check.key is not None:
+            return check.key
+        if check.instead:
+            kind = "an abbreviation" if check.why == "abbreviation" else "an old name"
+            raise ValueError(f"{value!r} is {kind}; use {' or '.join(check.instead)}")
+        if check.why == "offset":
+            raise ValueError(f"{value!r} is a fixed offset that misses daylight saving")
+        raise ValueError(f"unknown time zone {value!r}")
 
     @model_validator(mode="after")
     def _check_shards(self) -> Settings:
@@ -204,6 +211,12 @@ class Settings(BaseSettings):
             )
         if not os.access(existing, os.W_OK):
             raise ConfigError(f"DATABASE_PATH {path} is not writable: {FIXES['database_path']}.")
+        if existing == path and not os.access(parent, os.W_OK):
+            # In WAL mode SQLite creates -wal and -shm files beside the database.
+            raise ConfigError(
+                f"DATABASE_PATH {path}: its folder is not writable, and SQLite needs to create "
+                f"{path.name}-wal and {path.name}-shm there: {FIXES['database_path']}."
+            )
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: Any) -> Settings:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 
-from bot.services import pipeline, profile
+from bot.services import dates, pipeline, profile
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -35,3 +36,27 @@ async def zone_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     """IANA time zones matching what was typed (a city is enough)."""
     return [app_commands.Choice(name=z, value=z) for z in profile.suggest_zones(current)]
+
+
+async def member_today(interaction: discord.Interaction[NextInterviewBot]) -> date:
+    bot = interaction.client
+    member = await profile.load(bot.db, bot.clock, interaction.user.id)
+    return member.today(bot.clock.now())
+
+
+def _date_choices(suggestions: list[dates.Suggestion]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=s.label, value=s.value) for s in suggestions]
+
+
+async def when_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """A past date: each word with the date it means in the member's zone."""
+    return _date_choices(dates.suggest_when(current, await member_today(interaction)))
+
+
+async def follow_up_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """A follow-up date: each word (or what was typed, 5d) with the date it means."""
+    return _date_choices(dates.suggest_follow_up(current, await member_today(interaction)))

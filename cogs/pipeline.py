@@ -8,13 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import handle_interaction_error
+from bot.interactions import handle_interaction_error
 from bot.render import wins as render
 from bot.services import pipeline as pipeline_service
 from bot.services import target as target_service
 from bot.services.kinds import Outcome, Stage
 from bot.views import OwnedView
-from cogs._choices import opportunity_autocomplete
+from cogs._choices import follow_up_autocomplete, opportunity_autocomplete
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -110,6 +110,7 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         follow_up="When to follow up: tomorrow, 3d, 2w, a weekday, YYYY-MM-DD or none",
     )
     @app_commands.choices(stage=STAGE_CHOICES)
+    @app_commands.autocomplete(follow_up=follow_up_autocomplete)
     async def add(
         self,
         interaction: discord.Interaction[NextInterviewBot],
@@ -137,7 +138,7 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         )
         text = f"Added **{item.title}** at **{item.stage.value}**."
         if due:
-            text += f" Follow-up set for {render.day(due)}."
+            text += f" Follow-up set for {render.day(due, view.today)}."
         text += f" You now have {view.in_the_works} in the works."
         versus = await target_service.for_opportunity(
             self.bot.db, user_id=interaction.user.id, opportunity_id=item.opportunity_id

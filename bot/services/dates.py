@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.errors import InvalidInput
+from bot.services.text import echo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_FOLLOW_UP_DAYS = 366
+# Discord refuses an autocomplete choice whose name or value is longer than this.
+_CHOICE_CHARS = 100
 _RELATIVE = re.compile(r"^(\d{1,3})\s*(d|day|days|w|wk|week|weeks)$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -25,6 +28,32 @@ class Suggestion:
 
     label: str
     value: str
+
+
+def format_day(value: date, today: date) -> str:
+    """A date as members read it: ``Tue 17 Nov``, with the year when it is not ``today``'s.
+
+    The one place dates are spelt out, so a date a year away never passes for one this year.
+    """
+    shown = f"{value:%a %d %b}"
+    return shown if value.year == today.year else f"{shown} {value.year}"
+
+
+def year_before(today: date) -> date:
+    """The same date a year earlier (28 Feb for 29 Feb): the oldest date a win may have.
+
+    Wins count toward weeks, streaks and boards; one older than a year is a typo, not a win.
+    """
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:
+        return today.replace(year=today.year - 1, day=28)
+
+
+def _plain(text: str) -> str:
+    """What was typed, lowercased, without invisible characters, spaces collapsed."""
+    visible = "".join(c for c in text if c.isprintable() or c.isspace())
+    return " ".join(visible.split()).lower()
 
 
 def _weekday(text: str) -> int | None:
@@ -42,14 +71,14 @@ def _iso(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(
-            f"`{text}` is not a real date. Use YYYY-MM-DD, e.g. 2026-03-09."
+            f"{echo(text)} is not a real date. Use YYYY-MM-DD, e.g. 2026-03-09."
         ) from None
 
 
 def parse_when(text: str, today: date) -> date:
     """When something happened: today, yesterday, a weekday (its most recent one, today
-    included) or YYYY-MM-DD. The future is refused."""
-    cleaned = text.strip().lower()
+    included) or YYYY-MM-DD, up to a year back. The future is refused."""
+    cleaned = _plain(text)
     if cleaned in ("", "today", "now"):
         return today
     if cleaned == "yesterday":
@@ -61,11 +90,15 @@ def parse_when(text: str, today: date) -> date:
         day = _iso(cleaned)
         if day > today:
             raise InvalidInput(
-                f"{day:%a %d %b %Y} is in the future. Log a win once it has happened."
+                f"{format_day(day, today)} is in the future. Log a win once it has happened."
+            )
+        if day < year_before(today):
+            raise InvalidInput(
+                f"{format_day(day, today)} is more than a year ago. Pick a date in the last year."
             )
         return day
     raise InvalidInput(
-        f"I can't read `{text.strip()}` as a date. Try today, yesterday, a weekday like "
+        f"I can't read {echo(text)} as a date. Try today, yesterday, a weekday like "
         "tuesday, or YYYY-MM-DD."
     )
 
@@ -75,7 +108,7 @@ def parse_follow_up(text: str, today: date) -> date | None:
 
     Today counts (a same-day reminder is fine); the past and more than a year ahead do not.
     """
-    cleaned = text.strip().lower()
+    cleaned = _plain(text)
     if cleaned in ("none", "no", "never", "-"):
         return None
     if cleaned == "today":
@@ -91,10 +124,10 @@ def parse_follow_up(text: str, today: date) -> date | None:
     elif _ISO.match(cleaned):
         day = _iso(cleaned)
         if day < today:
-            raise InvalidInput(f"{day:%a %d %b %Y} has passed. Pick today or a later date.")
+            raise InvalidInput(f"{format_day(day, today)} has passed. Pick today or a later date.")
     else:
         raise InvalidInput(
-            f"I can't read `{text.strip()}` as a follow-up date. Try tomorrow, 3d, 2w, a "
+            f"I can't read {echo(text)} as a follow-up date. Try tomorrow, 3d, 2w, a "
             "weekday like friday, YYYY-MM-DD, or none."
         )
     if (day - today).days > MAX_FOLLOW_UP_DAYS:
@@ -102,35 +135,33 @@ def parse_follow_up(text: str, today: date) -> date | None:
     return day
 
 
-def _label(word: str, day: date) -> str:
-    return f"{word} ({day:%a %d %b})"
-
-
 def suggest_when(partial: str, today: date) -> list[Suggestion]:
     """Autocomplete for a past date: the matching words, each with the date it means."""
     candidates = ["today", "yesterday", *WEEKDAYS]
-    return _suggest(partial, candidates, lambda word: parse_when(word, today))
+    return _suggest(partial, candidates, today, lambda word: parse_when(word, today))
 
 
 def suggest_follow_up(partial: str, today: date) -> list[Suggestion]:
     """Autocomplete for a follow-up date, including what a typed ``5d`` would mean."""
     candidates = ["tomorrow", "3d", "1w", "2w", *WEEKDAYS, "none"]
-    return _suggest(partial, candidates, lambda word: parse_follow_up(word, today))
+    return _suggest(partial, candidates, today, lambda word: parse_follow_up(word, today))
 
 
 def _suggest(
-    partial: str, candidates: list[str], resolve: Callable[[str], date | None]
+    partial: str, candidates: list[str], today: date, resolve: Callable[[str], date | None]
 ) -> list[Suggestion]:
-    cleaned = partial.strip().lower()
+    cleaned = _plain(partial)
     words = [w for w in candidates if w.startswith(cleaned)] if cleaned else candidates
-    if cleaned and cleaned not in words:
-        words.insert(0, cleaned)  # what was typed, if it parses (3d, a date...)
+    # What was typed, if it parses (3d, a date...); anything long enough to break Discord's
+    # choice limit cannot be a date, so it is not even tried.
+    if cleaned and cleaned not in words and len(cleaned) <= _CHOICE_CHARS // 2:
+        words.insert(0, cleaned)
     suggestions: list[Suggestion] = []
     for word in words:
         try:
             day = resolve(word)
         except InvalidInput:
             continue
-        label = "none (no follow-up)" if day is None else _label(word, day)
+        label = "none (no follow-up)" if day is None else f"{word} ({format_day(day, today)})"
         suggestions.append(Suggestion(label=label, value=word))
     return suggestions[:25]

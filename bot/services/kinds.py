@@ -33,6 +33,17 @@ KIND_LABELS: dict[WinKind, str] = {
     WinKind.OFFER: "offer",
 }
 
+# The same labels after their article, spelt out because services don't import the render
+# layer's grammar helpers; a unit test keeps the two in agreement.
+KIND_PHRASES: dict[WinKind, str] = {
+    WinKind.NETWORKING: "a networking conversation",
+    WinKind.INTRO: "an introduction to someone new",
+    WinKind.FOLLOW_UP: "a follow-up",
+    WinKind.INFORMATIONAL: "an informational interview",
+    WinKind.INTERVIEW: "a job interview",
+    WinKind.OFFER: "an offer",
+}
+
 
 class Stage(StrEnum):
     LEAD = "lead"

@@ -18,7 +18,7 @@ from bot.services import target as target_service
 from bot.services.dates import parse_follow_up
 from bot.services.exercises.runs import latest_target
 from bot.services.kinds import STAGE_ORDER, Outcome, Stage
-from bot.services.wins import clean_line, clean_note
+from bot.services.text import clean_block, clean_line, echo
 
 MAX_COMPANY = 100
 MAX_ROLE = 100
@@ -50,6 +50,7 @@ class PipelineView:
     in_the_works: int
     quiet: list[Opportunity]
     nudges: list[str]
+    today: date  # the member's, so dates in another year can say so
 
 
 def _opportunity(row: pipeline_db.Row, target: dict[str, Any] | None = None) -> Opportunity:
@@ -67,6 +68,13 @@ def _opportunity(row: pipeline_db.Row, target: dict[str, Any] | None = None) -> 
     )
 
 
+def _optional_line(value: str | None, what: str, limit: int) -> str | None:
+    """An optional one-line value, cleaned; None when nothing visible was typed."""
+    if clean_block(value, what, limit) is None:
+        return None
+    return clean_line(value, what, limit)
+
+
 def _stage(value: str | None, default: Stage = Stage.LEAD) -> Stage:
     if value is None:
         return default
@@ -74,7 +82,7 @@ def _stage(value: str | None, default: Stage = Stage.LEAD) -> Stage:
         return Stage(value)
     except ValueError:
         names = ", ".join(s.value for s in Stage)
-        raise InvalidInput(f"`{value}` is not a stage. Use one of: {names}.") from None
+        raise InvalidInput(f"{echo(value)} is not a stage. Use one of: {names}.") from None
 
 
 async def add(
@@ -89,10 +97,8 @@ async def add(
     follow_up: str | None = None,
 ) -> tuple[Opportunity, date | None]:
     name = clean_line(company, "the company", MAX_COMPANY)
-    title = " ".join(role.split()) if role and role.strip() else None
-    if title and len(title) > MAX_ROLE:
-        raise InvalidInput(f"Keep the role to {MAX_ROLE} characters.")
-    step = clean_note(next_step, MAX_NEXT_STEP)
+    title = _optional_line(role, "the role", MAX_ROLE)
+    step = _optional_line(next_step, "your next step", MAX_NEXT_STEP)
     chosen = _stage(stage)
     now = clock.now()
     profile = await profile_service.load(db, clock, user_id)
@@ -149,7 +155,7 @@ async def close(
         result = Outcome(outcome)
     except ValueError:
         names = ", ".join(o.value for o in Outcome)
-        raise InvalidInput(f"`{outcome}` is not an outcome. Use one of: {names}.") from None
+        raise InvalidInput(f"{echo(outcome)} is not an outcome. Use one of: {names}.") from None
     async with db.transaction() as conn:
         await pipeline_db.close(conn, user_id, opportunity_id, result.value, clock.now())
     return current
@@ -176,14 +182,25 @@ async def overview(db: Database, clock: Clock, *, user_id: int) -> PipelineView:
         nudges.append(
             f"You have {len(working)} in the works; aim for {RECOMMENDED_MIN}-{RECOMMENDED_MAX} "
             f"so no single answer can stall you. Reach out on {short} more"
-            + (f": you already have {leads} lead(s) to contact." if leads else ".")
+            + (
+                f": you already have {leads} {'lead' if leads == 1 else 'leads'} to contact."
+                if leads
+                else "."
+            )
         )
     for item in quiet[:5]:
         nudges.append(
             f"No contact with {item.title} for {QUIET_DAYS}+ days: follow up and ask where "
             "things stand rather than waiting to hear."
         )
-    return PipelineView(by_stage=by_stage, in_the_works=len(working), quiet=quiet, nudges=nudges)
+    profile = await profile_service.load(db, clock, user_id)
+    return PipelineView(
+        by_stage=by_stage,
+        in_the_works=len(working),
+        quiet=quiet,
+        nudges=nudges,
+        today=profile.today(now),
+    )
 
 
 async def autocomplete(db: Database, *, user_id: int, text: str) -> list[tuple[str, int]]:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from bot.clock import Clock
 from bot.db import Database
 from bot.db import people as people_db
 from bot.errors import InvalidInput
+from bot.services.text import echo
 
 MAX_GOAL = 50
 DEFAULT_GOAL = 1
@@ -31,43 +33,228 @@ class Profile:
         return now.astimezone(self.zone).date()
 
 
+# A time zone is a place: its clocks change with daylight saving and its rules with politics.
+REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+POPULAR_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+)
+_EXAMPLES = "Europe/Berlin or America/Chicago"
+
+# Abbreviations name an offset, not a place: EST stays UTC-5 through the New York summer.
+# Each maps to the places people usually mean by it, the most likely first.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("EST", "EDT", "ET"), ("America/New_York",)),
+    **dict.fromkeys(("CST", "CDT", "CT"), ("America/Chicago", "Asia/Shanghai")),
+    **dict.fromkeys(("MST", "MDT", "MT"), ("America/Denver", "America/Phoenix")),
+    **dict.fromkeys(("PST", "PDT", "PT"), ("America/Los_Angeles",)),
+    **dict.fromkeys(("AKST", "AKDT"), ("America/Anchorage",)),
+    **dict.fromkeys(("HST", "HDT"), ("Pacific/Honolulu",)),
+    **dict.fromkeys(("AST", "ADT"), ("America/Halifax", "Asia/Riyadh")),
+    **dict.fromkeys(("NST", "NDT"), ("America/St_Johns",)),
+    **dict.fromkeys(("GMT", "BST"), ("Europe/London",)),
+    **dict.fromkeys(("WET", "WEST"), ("Europe/Lisbon",)),
+    **dict.fromkeys(("CET", "CEST", "MET", "MEST"), ("Europe/Paris", "Europe/Berlin")),
+    **dict.fromkeys(("EET", "EEST"), ("Europe/Athens", "Europe/Helsinki")),
+    "MSK": ("Europe/Moscow",),
+    "IST": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "PKT": ("Asia/Karachi",),
+    "WIB": ("Asia/Jakarta",),
+    "ICT": ("Asia/Bangkok",),
+    "SGT": ("Asia/Singapore",),
+    "HKT": ("Asia/Hong_Kong",),
+    "PHT": ("Asia/Manila",),
+    "JST": ("Asia/Tokyo",),
+    "KST": ("Asia/Seoul",),
+    "AWST": ("Australia/Perth",),
+    **dict.fromkeys(("ACST", "ACDT"), ("Australia/Adelaide",)),
+    **dict.fromkeys(("AEST", "AEDT"), ("Australia/Sydney", "Australia/Brisbane")),
+    **dict.fromkeys(("NZST", "NZDT"), ("Pacific/Auckland",)),
+    "SAST": ("Africa/Johannesburg",),
+    "WAT": ("Africa/Lagos",),
+    "CAT": ("Africa/Maputo",),
+    "EAT": ("Africa/Nairobi",),
+    "BRT": ("America/Sao_Paulo",),
+    "ART": ("America/Argentina/Buenos_Aires",),
+}
+
+# Old names the zone database keeps for old systems, and the place each stands for.
+LEGACY: dict[str, str] = {
+    **dict.fromkeys(
+        ("Etc/UTC", "Etc/UCT", "UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"), "UTC"
+    ),
+    **dict.fromkeys(
+        ("Etc/GMT", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT0", "GMT+0", "GMT-0"), "UTC"
+    ),
+    **dict.fromkeys(("Greenwich", "Etc/Greenwich"), "UTC"),
+    "EST5EDT": "America/New_York",
+    "CST6CDT": "America/Chicago",
+    "MST7MDT": "America/Denver",
+    "PST8PDT": "America/Los_Angeles",
+    "US/Eastern": "America/New_York",
+    "US/Central": "America/Chicago",
+    "US/Mountain": "America/Denver",
+    "US/Pacific": "America/Los_Angeles",
+    "US/Arizona": "America/Phoenix",
+    "US/Alaska": "America/Anchorage",
+    "US/Hawaii": "Pacific/Honolulu",
+    "US/Aleutian": "America/Adak",
+    "US/East-Indiana": "America/Indiana/Indianapolis",
+    "US/Indiana-Starke": "America/Indiana/Knox",
+    "US/Michigan": "America/Detroit",
+    "US/Samoa": "Pacific/Pago_Pago",
+    "Navajo": "America/Denver",
+    "Canada/Atlantic": "America/Halifax",
+    "Canada/Central": "America/Winnipeg",
+    "Canada/Eastern": "America/Toronto",
+    "Canada/Mountain": "America/Edmonton",
+    "Canada/Newfoundland": "America/St_Johns",
+    "Canada/Pacific": "America/Vancouver",
+    "Canada/Saskatchewan": "America/Regina",
+    "Canada/Yukon": "America/Whitehorse",
+    "Mexico/General": "America/Mexico_City",
+    "Mexico/BajaNorte": "America/Tijuana",
+    "Mexico/BajaSur": "America/Mazatlan",
+    "Brazil/East": "America/Sao_Paulo",
+    "Brazil/West": "America/Manaus",
+    "Brazil/Acre": "America/Rio_Branco",
+    "Brazil/DeNoronha": "America/Noronha",
+    "Chile/Continental": "America/Santiago",
+    "Chile/EasterIsland": "Pacific/Easter",
+    "Cuba": "America/Havana",
+    "Jamaica": "America/Jamaica",
+    "GB": "Europe/London",
+    "GB-Eire": "Europe/London",
+    "Eire": "Europe/Dublin",
+    "Iceland": "Atlantic/Reykjavik",
+    "Poland": "Europe/Warsaw",
+    "Portugal": "Europe/Lisbon",
+    "Turkey": "Europe/Istanbul",
+    "W-SU": "Europe/Moscow",
+    "Egypt": "Africa/Cairo",
+    "Libya": "Africa/Tripoli",
+    "Iran": "Asia/Tehran",
+    "Israel": "Asia/Jerusalem",
+    "PRC": "Asia/Shanghai",
+    "ROC": "Asia/Taipei",
+    "ROK": "Asia/Seoul",
+    "Hongkong": "Asia/Hong_Kong",
+    "Japan": "Asia/Tokyo",
+    "Singapore": "Asia/Singapore",
+    "NZ": "Pacific/Auckland",
+    "NZ-CHAT": "Pacific/Chatham",
+    "Kwajalein": "Pacific/Kwajalein",
+}
+# UTC+2, GMT-5, +05:30, Etc/GMT+5: offsets that never follow a place's clock changes.
+_OFFSET = re.compile(r"^(etc/)?((gmt|utc|uct)\s*)?[+\-\u2212]\s*\d|^etc/")
+# Nothing longer than this names a zone; longer text is not even looked at.
+_ZONE_CHARS = 64
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneCheck:
+    """A typed time zone: its canonical name when accepted, else why not and what to use."""
+
+    key: str | None
+    why: str = ""  # "abbreviation", "legacy", "offset" or "unknown" when refused
+    instead: tuple[str, ...] = ()
+
+
 @cache
 def zone_names() -> tuple[str, ...]:
-    """Every IANA zone name, sorted, for autocomplete."""
-    return tuple(sorted(available_timezones() - {"localtime", "Factory"}))
+    """Every accepted region name (Area/Location), sorted, for autocomplete."""
+    return tuple(sorted(z for z in available_timezones() if z.split("/")[0] in REGIONS))
+
+
+@cache
+def _folded() -> dict[str, str]:
+    """Accepted names by their case-folded spelling, so europe/paris finds Europe/Paris."""
+    return {name.casefold(): name for name in ("UTC", *zone_names())}
+
+
+@cache
+def _legacy_folded() -> dict[str, str]:
+    return {name.casefold(): region for name, region in LEGACY.items()}
+
+
+def _typed(name: str) -> str:
+    visible = "".join(c for c in name if c.isprintable() or c.isspace())
+    return " ".join(visible.split())
+
+
+def check_zone(name: str) -> ZoneCheck:
+    """Whether ``name`` is a region (or UTC), and if not, why and which region to use."""
+    typed = _typed(name)
+    if not typed or len(typed) > _ZONE_CHARS:
+        return ZoneCheck(None, "unknown")
+    folded = typed.replace(" ", "_").casefold()
+    if folded in _folded():
+        return ZoneCheck(_folded()[folded])
+    if typed.upper() in ABBREVIATIONS:
+        return ZoneCheck(None, "abbreviation", ABBREVIATIONS[typed.upper()])
+    if folded in _legacy_folded():
+        return ZoneCheck(None, "legacy", (_legacy_folded()[folded],))
+    if _OFFSET.match(folded):
+        return ZoneCheck(None, "offset")
+    return ZoneCheck(None, "unknown")
 
 
 def parse_zone(name: str) -> ZoneInfo:
-    cleaned = name.strip()
-    try:
-        if cleaned in zone_names() or cleaned == "UTC":
-            return ZoneInfo(cleaned)
-    except ZoneInfoNotFoundError:
-        pass
+    """A region such as Europe/Paris, or UTC; abbreviations and offsets get the region to use."""
+    check = check_zone(name)
+    if check.key is not None:
+        return ZoneInfo(check.key)
+    shown = echo(name)
+    options = " or ".join(f"**{zone}**" for zone in check.instead)
+    if check.why == "abbreviation":
+        raise InvalidInput(
+            f"{shown} is an abbreviation, and I need a place so daylight saving is right. "
+            f"Try {options}."
+        )
+    if check.why == "legacy":
+        raise InvalidInput(f"{shown} is an old name for {options}: use that instead.")
+    if check.why == "offset":
+        raise InvalidInput(
+            f"{shown} is a fixed offset, which misses daylight saving changes. Pick the place "
+            f"whose clock you follow, e.g. {_EXAMPLES}."
+        )
     raise InvalidInput(
-        f"`{cleaned}` is not a time zone I know. Pick one from the list, e.g. Europe/Berlin "
-        "or America/Chicago."
+        f"{shown} is not a time zone I know. Pick one from the list, e.g. {_EXAMPLES}."
     )
 
 
 def suggest_zones(partial: str, limit: int = 25) -> list[str]:
-    """Zones whose name contains what was typed (spaces match underscores)."""
-    needle = partial.strip().lower().replace(" ", "_")
-    if not needle:
-        popular = [
-            "UTC",
-            "Europe/London",
-            "Europe/Berlin",
-            "America/New_York",
-            "America/Chicago",
-            "America/Los_Angeles",
-            "Asia/Kolkata",
-            "Australia/Sydney",
-        ]
-        return popular[:limit]
-    starts = [z for z in zone_names() if z.lower().split("/")[-1].startswith(needle)]
-    contains = [z for z in zone_names() if needle in z.lower() and z not in starts]
-    return (starts + contains)[:limit]
+    """Regions matching what was typed (spaces match underscores); an abbreviation or an old
+    name puts the region it stands for first."""
+    typed = _typed(partial)
+    if not typed:
+        return list(POPULAR_ZONES[:limit])
+    if len(typed) > _ZONE_CHARS:
+        return []
+    check = check_zone(typed)
+    needle = typed.replace(" ", "_").casefold()
+    names = ("UTC", *zone_names())
+    first = [check.key] if check.key else list(check.instead)
+    starts = [z for z in names if z.casefold().split("/")[-1].startswith(needle)]
+    contains = [z for z in names if needle in z.casefold()]
+    return list(dict.fromkeys(first + starts + contains))[:limit]
 
 
 async def load(db: Database, clock: Clock, user_id: int, default_zone: str = "UTC") -> Profile:

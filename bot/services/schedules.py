@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.services.text import echo
+
 GRACE = timedelta(hours=12)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -68,9 +70,9 @@ def parse_time(text: str) -> int:
         hours, minutes = text.strip().split(":")
         value = int(hours) * 60 + int(minutes)
     except ValueError:
-        raise ValueError(f"`{text}` is not a time: use HH:MM, e.g. 09:30") from None
+        raise ValueError(f"{echo(text)} is not a time: use HH:MM, e.g. 09:30") from None
     if not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
-        raise ValueError(f"`{text}` is not a time of day: use 00:00 to 23:59")
+        raise ValueError(f"{echo(text)} is not a time of day: use 00:00 to 23:59")
     return value
 
 

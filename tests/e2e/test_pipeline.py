@@ -36,7 +36,7 @@ async def test_add_list_move_close_keeps_history(bot: Running, alice: Person) ->
     text = listing.message.text()
     assert "**1** in the works" in text
     assert "Ask Sam for an intro" in text
-    assert "aim for 6-10" in text and "1 lead(s) to contact" in text
+    assert "aim for 6-10" in text and "1 lead to contact" in text
     acme = await opportunity_id(bot, "Acme")
     choices = await alice.autocomplete("pipeline move", "opportunity", "acm", stage="offer")
     assert choices == [{"name": "Acme - Data Lead [talking]", "value": acme}]

@@ -9,10 +9,12 @@ from hypothesis import strategies as st
 from bot.errors import InvalidInput
 from bot.services.dates import (
     WEEKDAYS,
+    format_day,
     parse_follow_up,
     parse_when,
     suggest_follow_up,
     suggest_when,
+    year_before,
 )
 
 TODAY = date(2026, 11, 18)  # a Wednesday
@@ -77,7 +79,7 @@ def test_weekday_follow_up_is_within_next_week(today: date, name: str) -> None:
 @given(days, days)
 def test_iso_dates_round_trip_or_refuse(today: date, day: date) -> None:
     text = day.isoformat()
-    if day <= today:
+    if year_before(today) <= day <= today:
         assert parse_when(text, today) == day
     else:
         with pytest.raises(InvalidInput):
@@ -106,3 +108,102 @@ def test_suggestions_show_resolved_dates() -> None:
     assert follow[0].value == "5d" and "Mon 23 Nov" in follow[0].label
     assert suggest_follow_up("zzz", TODAY) == []
     assert len(suggest_follow_up("", TODAY)) <= 25
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("0999-12-31", "more than a year ago"),
+        ("0001-01-01", "more than a year ago"),
+        ("2025-11-17", "more than a year ago"),  # a year and a day back
+        ("9999-12-31", "in the future"),
+        ("2026-02-31", "not a real date"),
+        ("999-12-31", "can't read"),
+    ],
+)
+def test_when_refuses_absurd_years(text: str, problem: str) -> None:
+    with pytest.raises(InvalidInput, match=problem):
+        parse_when(text, TODAY)
+
+
+def test_when_reaches_back_one_year() -> None:
+    assert parse_when("2025-11-18", TODAY) == date(2025, 11, 18)
+    assert parse_when("2027-02-28", date(2028, 2, 29)) == date(2027, 2, 28)
+    with pytest.raises(InvalidInput, match="more than a year ago"):
+        parse_when("2027-02-27", date(2028, 2, 29))
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("0001-01-01", "has passed"),
+        ("0999-12-31", "has passed"),
+        ("9999-12-31", "more than a year"),
+        ("2027-02-31", "not a real date"),
+        ("99999-01-01", "can't read"),
+        ("999w", "more than a year"),
+    ],
+)
+def test_follow_up_refuses_absurd_years(text: str, problem: str) -> None:
+    with pytest.raises(InvalidInput, match=problem):
+        parse_follow_up(text, TODAY)
+
+
+@pytest.mark.parametrize("text", ["x" * 4000, "`" * 300 + "\u200b" * 300, "2026-" + "1" * 3000])
+def test_refusals_quote_at_most_a_short_echo(text: str) -> None:
+    for parse in (parse_when, parse_follow_up):
+        with pytest.raises(InvalidInput) as info:
+            parse(text, TODAY)
+        assert len(info.value.message) < 300
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        " ",
+        "x" * 4000,
+        "9" * 4000,
+        "abc",
+        "999999d",
+        "2026-02-31",
+        "\x00\u200b",
+        "3" * 100,
+        "5" + " " * 200 + "days",
+    ],
+)
+def test_date_suggestions_fit_discord_and_never_fail(typed: str) -> None:
+    for suggest in (suggest_when, suggest_follow_up):
+        for choice in suggest(typed, TODAY):
+            assert 1 <= len(choice.label) <= 100
+            assert 1 <= len(choice.value) <= 100
+
+
+@given(st.text(max_size=200), days)
+def test_date_suggestions_fit_for_any_text(typed: str, today: date) -> None:
+    for suggest in (suggest_when, suggest_follow_up):
+        choices = suggest(typed, today)
+        assert len(choices) <= 25
+        assert all(0 < len(c.label) <= 100 and 0 < len(c.value) <= 100 for c in choices)
+
+
+@pytest.mark.parametrize(
+    ("day", "shown"),
+    [
+        (date(2026, 11, 17), "Tue 17 Nov"),
+        (date(2026, 1, 1), "Thu 01 Jan"),
+        (date(2020, 1, 1), "Wed 01 Jan 2020"),
+        (date(2027, 11, 17), "Wed 17 Nov 2027"),
+        (date(2025, 12, 31), "Wed 31 Dec 2025"),
+    ],
+)
+def test_days_show_the_year_unless_it_is_this_year(day: date, shown: str) -> None:
+    assert format_day(day, TODAY) == shown
+
+
+def test_suggestions_and_refusals_show_the_year_when_it_differs() -> None:
+    new_year_eve = date(2026, 12, 31)
+    assert suggest_follow_up("tomorrow", new_year_eve)[0].label == "tomorrow (Fri 01 Jan 2027)"
+    assert suggest_when("today", new_year_eve)[0].label == "today (Thu 31 Dec)"
+    with pytest.raises(InvalidInput, match="Sat 02 Jan 2027 is in the future"):
+        parse_when("2027-01-02", new_year_eve)
