@@ -9,6 +9,7 @@ import logging
 import pkgutil
 import time
 import weakref
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.db import meta as meta_db
 from bot.db import people as people_db
-from bot.errors import UserError
-from bot.interactions import new_incident_id, safe_send_private
+from bot.interactions import handle_interaction_error, safe_send_private
 from bot.jobs import REMINDER_JOB
 from bot.outbox import Outbox
 from bot.pacing import Pacer
@@ -41,6 +41,7 @@ DM_CLOSED_NOTICE = (
     "I'll try again with your next reminder; `/me reminders off` stops them."
 )
 SCHEDULER_STOP_TIMEOUT = 3.0  # in-flight sends are short; the process must exit within 10 s
+PRESENCE_WAIT = 0.5  # seconds a command waits for its presence write before going ahead
 PRESENCE_REFRESH = 600.0  # seconds between membership writes for the same person and server
 PRESENCE_CACHE_SIZE = 50_000
 # Discord allows 50 requests/s per bot across all routes (interaction replies excepted). A
@@ -90,13 +91,19 @@ class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
         if len(self._recently_seen) > PRESENCE_CACHE_SIZE:
             self._recently_seen.clear()
         self._recently_seen[key] = now
-        await community.record_presence(
-            bot.db,
-            bot.clock,
-            user_id=interaction.user.id,
-            guild_id=guild.id if guild else None,
-            guild_name=guild.name if guild else "",
+        # Normally a millisecond; with the database held by another writer it must not eat
+        # into the command's 3 seconds, so a slow write finishes in the background.
+        presence = bot.spawn(
+            community.record_presence(
+                bot.db,
+                bot.clock,
+                user_id=interaction.user.id,
+                guild_id=guild.id if guild else None,
+                guild_name=guild.name if guild else "",
+            ),
+            "recording who used the bot",
         )
+        await asyncio.wait({presence}, timeout=PRESENCE_WAIT)
         return True
 
     async def on_error(
@@ -105,72 +112,6 @@ class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
         error: app_commands.AppCommandError,
     ) -> None:
         await handle_interaction_error(interaction, error)
-
-
-async def handle_interaction_error(interaction: discord.Interaction[Any], error: Exception) -> None:
-    """Turn any failure into an ephemeral answer: friendly for expected ones, an incident id
-    (and a logged traceback) for the rest. Views route their errors here too."""
-    cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-    message = describe_failure(cause)
-    if message is None:
-        incident = new_incident_id()
-        command = interaction.command.qualified_name if interaction.command else "component"
-        log.error(
-            "Incident %s in %s for user %s", incident, command, interaction.user.id, exc_info=cause
-        )
-        message = (
-            "Something went wrong on our side and nothing was saved from this action. "
-            f"If it keeps happening, tell the group's organiser the incident id `{incident}`."
-        )
-    await safe_send_private(interaction, message)
-
-
-def describe_failure(error: BaseException) -> str | None:
-    """The member-facing text for an expected failure, or None for an incident."""
-    if isinstance(error, UserError):
-        return error.message
-    if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command works inside a server: run it in your group's channel."
-    if isinstance(error, app_commands.MissingPermissions):
-        missing = ", ".join(permission_name(p) for p in error.missing_permissions)
-        return f"Only members with **{missing}** can do that. Ask your group's organiser."
-    if isinstance(error, app_commands.BotMissingPermissions):
-        missing = ", ".join(permission_name(p) for p in error.missing_permissions)
-        return f"I need the **{missing}** permission here. A server admin can grant it."
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Easy there: try again in {error.retry_after:.0f} seconds."
-    if isinstance(error, DMOnly):
-        return "This works in a direct message with me, so your answers stay private."
-    if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here."
-    if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand `{error.value}`. Pick one of the suggestions."
-    if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
-        return "This command changed since your Discord app loaded it. Try again in a minute."
-    return None
-
-
-# Discord's UI names for the permissions the bot talks about (the API names differ).
-PERMISSION_NAMES = {"manage_guild": "Manage Server", "view_channel": "View Channel"}
-
-
-def permission_name(permission: str) -> str:
-    return PERMISSION_NAMES.get(permission, permission.replace("_", " ").title())
-
-
-class DMOnly(app_commands.CheckFailure):
-    """Raised by :func:`dm_only`."""
-
-
-def dm_only() -> Any:
-    """A check for commands that only make sense in a DM with the bot."""
-
-    def predicate(interaction: discord.Interaction[Any]) -> bool:
-        if interaction.guild_id is not None:
-            raise DMOnly
-        return True
-
-    return app_commands.check(predicate)
 
 
 class NextInterviewBot(commands.AutoShardedBot):
@@ -221,13 +162,14 @@ class NextInterviewBot(commands.AutoShardedBot):
         # Exercise files are validated here, at start-up: a bad file stops the bot with a
         # message naming the file and step, rather than failing mid-conversation.
         self.catalog: Catalog = Catalog(exercises_dir or paths.exercises_dir())
+        # Work started in the background (not scheduled jobs): owned, observed, stopped.
+        self._background: set[asyncio.Task[Any]] = set()
         # One conversation step at a time per member: two quick DMs must not race on a run.
         self._exercise_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
 
     async def setup_hook(self) -> None:
-        await self.db.migrate()
         # Queries fall back to this for members and groups without a zone of their own.
         await meta_db.put(self.db, "default_timezone", self.settings.default_timezone)
         self.dm_closed_hint = set(await people_db.dm_closed_users(self.db))
@@ -273,6 +215,19 @@ class NextInterviewBot(commands.AutoShardedBot):
             self._exercise_locks[user_id] = lock
         return lock
 
+    def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
+        """Run ``work`` in the background: its failure is logged, and a stop cancels it."""
+        task = asyncio.create_task(work, name=what)
+        self._background.add(task)
+
+        def finished(done: asyncio.Task[Any]) -> None:
+            self._background.discard(done)
+            if not done.cancelled() and done.exception() is not None:
+                log.error("Background work failed: %s", what, exc_info=done.exception())
+
+        task.add_done_callback(finished)
+        return task
+
     def get_dm_channel_cached(self, user_id: int) -> discord.DMChannel | None:
         """The DM channel with a member if this process already knows it (no request)."""
         return self._connection._get_private_channel_by_user(user_id)
@@ -302,6 +257,8 @@ class NextInterviewBot(commands.AutoShardedBot):
         self.courier.stop()
         self.outbox.close()
         await self.scheduler.stop(timeout=SCHEDULER_STOP_TIMEOUT)
+        for task in list(self._background):
+            task.cancel()
         await super().close()
 
 

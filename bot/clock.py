@@ -60,6 +60,10 @@ class ManualClock:
         self._listeners.append(event)
         return event
 
+    def unsubscribe(self, event: asyncio.Event) -> None:
+        if event in self._listeners:
+            self._listeners.remove(event)
+
 
 class OffsetClock:
     """The real clock shifted to start at another instant: it runs at the speed of real time.
@@ -75,3 +79,20 @@ class OffsetClock:
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
+
+
+async def sleep_until(clock: Clock, when: datetime) -> None:
+    """Wait until ``clock`` reads ``when``: real waiting for real clocks, and for a
+    :class:`ManualClock` until something moves it there (tests never sleep for it)."""
+    if isinstance(clock, ManualClock):
+        moved = clock.subscribe()
+        try:
+            while clock.now() < when:
+                await moved.wait()
+                moved.clear()
+        finally:
+            clock.unsubscribe(moved)
+        return
+    delay = (when - clock.now()).total_seconds()
+    if delay > 0:
+        await asyncio.sleep(delay)

@@ -139,15 +139,19 @@ class Demo:
             )
             checkin = next(m for m in self.emulator.sent_messages if "check-in" in m.text())
             modal = await who_click_modal(self, self.alice, checkin, "Share my plan")
-            await self.alice.submit_modal(
+            shared = await self.alice.submit_modal(
                 modal,
                 {
                     "How many next conversations this week?": "3",
                     "Your plan": "Call Priya, follow up with Sam, ask Jo for an intro to Globex",
                 },
             )
+            await shared.followup()  # the form answers once the plan is in the channel
             modal = await who_click_modal(self, self.ben, checkin, "Set a private goal")
-            await self.ben.submit_modal(modal, {"How many next conversations this week?": "2"})
+            private = await self.ben.submit_modal(
+                modal, {"How many next conversations this week?": "2"}
+            )
+            await private.followup()
             t.said("ben", "form", "goal 2 (private)")
             t.expect(
                 await running.db.fetchval("SELECT count(*) FROM commitments") == 2,

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import discord
 
+from bot.nonce import nonce_for
 from bot.pacing import Pacer
+from bot.services import public
 from bot.services.delivery import Outcome, Result, ShuttingDown
 
 if TYPE_CHECKING:
@@ -113,3 +115,59 @@ class Outbox:
                 self.bot.dm_closed_hint.add(user_id)
             return result
         return Result(Outcome.SENT, message_id=message.id)
+
+    async def publish(
+        self, post: public.PublicPost, channel_id: int, guild_id: int | None, content: str
+    ) -> bool:
+        """Post (or bring up to date) the one public message a member's action calls for.
+
+        A first claim posts, with a nonce from the claim so a retried request is recognised;
+        a later one edits the message already there; a claim another press holds right now
+        does nothing. False when the message could not be posted (the claim is released so
+        the member can try again)."""
+        db = self.bot.db
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+        none = discord.AllowedMentions.none()
+        if post.message_id is not None and post.channel_id is not None:
+            existing = self.bot.get_partial_messageable(post.channel_id, guild_id=guild_id)
+            try:
+                await existing.get_partial_message(post.message_id).edit(
+                    content=content, allowed_mentions=none
+                )
+                return True
+            except discord.NotFound:
+                pass  # deleted by someone: post it again below
+            except discord.HTTPException as exc:
+                log.warning("Could not update public post %s: %s", post.post_id, exc)
+                return False
+        elif not post.to_post(self.bot.clock.now()):
+            return True  # the first press is posting it right now
+        # From what is shared, not the claim's row: after a release and a new claim the
+        # nonce is the same, so a send that reached Discord unnoticed is not repeated.
+        nonce = nonce_for("public", post.kind, post.guild_id, post.user_id, post.ref)
+        try:
+            message = await channel.send(content, nonce=nonce, allowed_mentions=none)
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("Public post %s not posted: %s", post.post_id, exc)
+            await public.release(db, post)
+            return False
+        await public.posted(db, post, channel_id, message.id)
+        return True
+
+    async def delete_public(self, posts: list[public.PublicPost]) -> int:
+        """Remove messages posted for a member (after /me delete); returns how many could
+        not be removed. Paced like any background work: a member may have many."""
+        failed = 0
+        for post in posts:
+            if post.message_id is None or post.channel_id is None:
+                continue
+            channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+            await self.pacer.wait()
+            try:
+                await channel.get_partial_message(post.message_id).delete()
+            except discord.NotFound:
+                pass  # already gone
+            except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+                failed += 1
+                log.warning("Could not remove public post %s: %s", post.post_id, exc)
+        return failed

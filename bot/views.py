@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.client import handle_interaction_error
+from bot.interactions import handle_interaction_error
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,31 @@ class OwnedView(discord.ui.View):
                 log.debug("Could not disable an expired view: %s", exc)
 
 
+# Ids in a custom_id are untrusted input: anything beyond a 64-bit integer cannot be a
+# snowflake or a row id (and SQLite would refuse it).
+MAX_ID = 2**63 - 1
+STALE_BUTTON = "That button doesn't work any more. Run the command again for a fresh one."
+
+
 class GuardedItem:
     """Mixin for persistent ``DynamicItem`` buttons: discord.py only logs their exceptions, so
     the work goes in :meth:`run` and failures reach the member like any command's. Subclasses
-    rebuild themselves from their custom id in :meth:`from_match`."""
+    rebuild themselves from their custom id in :meth:`from_match`.
+
+    A custom_id comes from the client and may have been rewritten: numbers that cannot be ids
+    are refused with a short private note, never an incident."""
+
+    refused: bool = False
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Any:
-        return cls.from_match(match, item)
+        made = cls.from_match(match, item)
+        made.refused = any(
+            value.isdigit() and int(value) > MAX_ID for value in match.groupdict().values() if value
+        )
+        return made
 
     @classmethod
     def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> Any:
@@ -67,6 +82,9 @@ class GuardedItem:
         raise NotImplementedError
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if self.refused:
+            await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
+            return
         try:
             await self.run(interaction)
         except Exception as error:

@@ -16,9 +16,8 @@ from bot.jobs import REMINDER_JOB
 from bot.render import wins as render
 from bot.services import followups as followups_service
 from bot.services.delivery import SENT_NOTHING, Claim, Outcome, Result, earliest
-from bot.services.exercises import runs as exercise_runs
 from bot.views import GuardedItem, OwnedView
-from cogs._exercise_ui import send_step
+from cogs._exercise_ui import ask_late_question
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -27,21 +26,6 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 4  # one row of five buttons per follow-up, plus a row to turn pages
 ACTIONS = {"done": "Done", "1d": "+1 day", "3d": "+3 days", "1w": "+1 week", "drop": "Drop"}
-
-
-async def ask_late_question(
-    bot: NextInterviewBot, user: discord.abc.User, run_id: int, step_id: str
-) -> None:
-    """An exercise was waiting for this follow-up (e.g. "what did they suggest?"): ask now."""
-    step = await exercise_runs.late_question(
-        bot.db, bot.clock, bot.catalog, user_id=user.id, run_id=run_id, step_id=step_id
-    )
-    if step is None:
-        return
-    try:
-        await send_step(bot, await user.create_dm(), step)
-    except discord.HTTPException as exc:
-        log.info("Could not ask %s the follow-up question: %s", user.id, exc)
 
 
 class FollowUpButton(
@@ -86,14 +70,14 @@ class FollowUpButton(
             )
             text = f"Dropped: {item.reason} ({item.person})."
         else:
-            due = await followups_service.snooze(
+            snoozed = await followups_service.snooze(
                 bot.db,
                 bot.clock,
                 user_id=user_id,
                 follow_up_id=self.follow_up_id,
                 span=self.action,
             )
-            text = f"Snoozed until {render.day(due)}."
+            text = f"Snoozed until {render.day(snoozed.due_on, snoozed.today)}."
         bot.poke_reminders()
         await interaction.response.send_message(text, ephemeral=True)
 

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.jobs import NUDGES_JOB
 from bot.render import charts
 from bot.render import wins as render
+from bot.render.words import plural
 from bot.services import nudges as nudges_service
 from bot.services import privacy
 from bot.services import profile as profile_service
@@ -30,12 +31,28 @@ class ConfirmDelete(OwnedView):
 
     @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
     async def confirm(self, interaction: discord.Interaction[NextInterviewBot], _: Any) -> None:
-        removed = await privacy.delete(interaction.client.db, user_id=self.owner_id)
-        interaction.client.dm_closed_hint.discard(self.owner_id)
-        await interaction.response.edit_message(
-            content=f"Deleted: {removed} records about you are gone.", view=None
-        )
+        bot = interaction.client
         self.stop()
+        await interaction.response.edit_message(content="Deleting…", view=None)
+        # Nothing more goes to this member from now on, even a reminder already being sent.
+        bot.courier.forgotten.add(self.owner_id)
+        posts = await privacy.public_posts(bot.db, user_id=self.owner_id)
+        removed = await privacy.delete(bot.db, user_id=self.owner_id)
+        bot.dm_closed_hint.discard(self.owner_id)
+        # What the bot posted in groups for the member (shared plans, celebrations) goes too.
+        unposted = await bot.outbox.delete_public(posts)
+        text = (
+            f"Deleted: {plural(removed, 'record')} about you {'is' if removed == 1 else 'are'} gone"
+        )
+        if posts:
+            text += f", and {plural(len(posts) - unposted, 'message')} I posted for you"
+        text += "."
+        if unposted:
+            text += (
+                f" {plural(unposted, 'message')} I couldn't remove (a channel I can no longer "
+                "reach): ask the group's organiser to delete it."
+            )
+        await interaction.edit_original_response(content=text)
 
     @discord.ui.button(label="Keep my data", style=discord.ButtonStyle.secondary)
     async def cancel(self, interaction: discord.Interaction[Any], _: Any) -> None:
@@ -61,7 +78,8 @@ class Me(commands.GroupCog, group_name="me"):
         self.bot.poke_reminders()
         local = self.bot.clock.now().astimezone(zone)
         await interaction.response.send_message(
-            f"Time zone set to **{zone.key}** (it's {local:%H:%M on %a %d %b} there).",
+            f"Time zone set to **{zone.key}** (it's {local:%H:%M} on "
+            f"{render.day(local.date(), local.date())} there).",
             ephemeral=True,
         )
 
@@ -161,7 +179,7 @@ class Me(commands.GroupCog, group_name="me"):
             self.bot.db, self.bot.clock, self.bot.catalog, user_id=interaction.user.id
         )
         await interaction.followup.send(
-            f"Everything stored about you: {result.rows} records.",
+            f"Everything stored about you: {plural(result.rows, 'record')}.",
             files=[
                 discord.File(io.BytesIO(result.json_text.encode()), filename="my-data.json"),
                 discord.File(io.BytesIO(result.markdown.encode()), filename="my-exercises.md"),

@@ -7,15 +7,15 @@ import asyncio
 import io
 import logging
 import re
-import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import handle_interaction_error
+from bot.clock import sleep_until
+from bot.interactions import handle_interaction_error
 from bot.jobs import NUDGES_JOB, POSTS_JOB
 from bot.render import charts
 from bot.render import rhythm as render
@@ -33,15 +33,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+NOT_HERE = "The check-in works in your group's channel."
 TALLY_EVERY = 3.0  # seconds between edits of a check-in's tally (Discord rate-limits edits)
 
 
 class CommitModal(discord.ui.Modal):
     """This week's goal (and plan): shared with the group or kept private."""
 
-    def __init__(self, guild_id: int, week: str, public: bool) -> None:
+    def __init__(self, public: bool) -> None:
         super().__init__(title="Share my plan" if public else "Set my goal for the week")
-        self.guild_id, self.week, self.public = guild_id, week, public
+        self.public = public
         self.goal: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="How many next conversations this week?", default="2", max_length=2
         )
@@ -49,7 +50,7 @@ class CommitModal(discord.ui.Modal):
             label="Your plan" + ("" if public else " (private, optional)"),
             style=discord.TextStyle.paragraph,
             required=public,
-            max_length=500,
+            max_length=rhythm.MAX_PLAN,
             placeholder="Who will you contact, follow up with or ask for an introduction?",
         )
         self.add_item(self.goal)
@@ -57,39 +58,34 @@ class CommitModal(discord.ui.Modal):
 
     async def on_submit(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
-        text = self.goal.value.strip()
-        if not text.isdigit():
-            await interaction.response.send_message(
-                f"`{text}` isn't a number: try again with a count like 2. Nothing was saved.",
-                ephemeral=True,
-            )
+        # The server is Discord's word for where the form was sent, never the button's id.
+        guild_id = interaction.guild_id
+        if guild_id is None:
+            await interaction.response.send_message(NOT_HERE, ephemeral=True)
             return
-        week, _count = await rhythm.commit(
+        # Saving may wait for the database: answer Discord first so the form never times out.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await rhythm.commit(
             bot.db,
             bot.clock,
-            guild_id=self.guild_id,
+            guild_id=guild_id,
             user_id=interaction.user.id,
-            goal=int(text),
+            goal=self.goal.value,
             plan_text=self.plan.value,
             public=self.public,
         )
-        await interaction.response.send_message(
-            f"Committed: {text} next conversation{'s' if text != '1' else ''} this week. "
-            "Log each one with `/win`.",
-            ephemeral=True,
-        )
+        text = render.committed_text(result.goal, shared=result.share is not None)
         cog = bot.get_cog("Rhythm")
         if isinstance(cog, Rhythm):
-            cog.refresh_tally(self.guild_id, week, interaction.message)
-        if self.public and interaction.channel is not None:
-            try:
-                await interaction.channel.send(  # type: ignore[union-attr]
-                    f"**{interaction.user.mention}'s plan this week:** {self.plan.value.strip()}",
-                    allowed_mentions=discord.AllowedMentions.none(),
-                )
-            except discord.HTTPException as exc:
-                # The commitment is saved; only the public copy of the plan did not go out.
-                log.warning("Could not share a plan in %s: %s", self.guild_id, exc)
+            cog.refresh_tally(guild_id, result.week, interaction.message)
+        if result.share is not None and interaction.channel_id is not None:
+            share = result.share
+            content = render.plan_text(
+                interaction.user.id if share.named else None, share.goal, share.plan
+            )
+            if not await bot.outbox.publish(share.post, interaction.channel_id, guild_id, content):
+                text += " Your goal is saved, but I couldn't post the plan in the channel."
+        await interaction.followup.send(text, ephemeral=True)
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
         await handle_interaction_error(interaction, error)
@@ -110,16 +106,17 @@ class CommitButton(
                 custom_id=f"ni:ci:{guild_id}:{week}:{how}",
             )
         )
-        self.guild_id, self.week, self.how = guild_id, week, how
+        self.how = how
 
     @classmethod
     def from_match(cls, match: re.Match[str], item: Any) -> CommitButton:
         return cls(int(match["guild"]), match["week"], match["how"])
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
-        await interaction.response.send_modal(
-            CommitModal(self.guild_id, self.week, public=self.how == "share")
-        )
+        if interaction.guild_id is None:
+            await interaction.response.send_message(NOT_HERE, ephemeral=True)
+            return
+        await interaction.response.send_modal(CommitModal(public=self.how == "share"))
 
 
 class ShowMineButton(
@@ -147,8 +144,9 @@ class ShowMineButton(
 class Rhythm(commands.Cog):
     def __init__(self, bot: NextInterviewBot) -> None:
         self.bot = bot
-        self._tally_edits: dict[int, float] = {}
+        self._tally_edits: dict[int, datetime] = {}
         self._tally_pending: set[int] = set()
+        self._tally_tasks: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(CommitButton, ShowMineButton)
@@ -211,25 +209,43 @@ class Rhythm(commands.Cog):
         }
 
     def refresh_tally(self, guild_id: int, week: str, message: discord.Message | None) -> None:
-        """Update the check-in's count: at once, then at most every few seconds."""
+        """Update the check-in's count: at once, then at most every few seconds (Discord
+        rate-limits edits of one message), on the bot's clock."""
         if message is None or message.id in self._tally_pending:
             return
-        wait = max(0.0, self._tally_edits.get(message.id, 0.0) + TALLY_EVERY - time.monotonic())
+        last = self._tally_edits.get(message.id)
+        due = self.bot.clock.now() if last is None else last + timedelta(seconds=TALLY_EVERY)
         self._tally_pending.add(message.id)
-        task = asyncio.create_task(self._edit_tally(guild_id, week, message, wait))
-        task.add_done_callback(lambda _: self._tally_pending.discard(message.id))
+        task = asyncio.create_task(self._edit_tally(guild_id, week, message, due))
+        self._tally_tasks.add(task)
+        task.add_done_callback(self._tally_done)
+
+    def _tally_done(self, task: asyncio.Task[None]) -> None:
+        self._tally_tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("Updating a check-in tally failed", exc_info=task.exception())
 
     async def _edit_tally(
-        self, guild_id: int, week: str, message: discord.Message, wait: float
+        self, guild_id: int, week: str, message: discord.Message, due: datetime
     ) -> None:
-        await asyncio.sleep(wait)
-        self._tally_edits[message.id] = time.monotonic()
-        self._tally_pending.discard(message.id)
+        try:
+            await sleep_until(self.bot.clock, due)
+            self._tally_edits[message.id] = self.bot.clock.now()
+        finally:
+            # Submissions from here on are counted by this edit or schedule the next one.
+            self._tally_pending.discard(message.id)
         count = await rhythm.committed(self.bot.db, guild_id, week)
         try:
             await message.edit(embed=render.checkin_embed(count))
         except discord.HTTPException as exc:
             log.info("Could not update the check-in tally in %s: %s", guild_id, exc)
+
+    async def cog_unload(self) -> None:
+        # Edits still waiting are dropped with the bot: the next submission re-counts.
+        for task in list(self._tally_tasks):
+            task.cancel()
+        if self._tally_tasks:
+            await asyncio.wait(set(self._tally_tasks), timeout=2)
 
     # -- inactivity nudges -------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.jobs import NUDGES_JOB, POSTS_JOB
 from bot.render import rhythm as render
+from bot.render.words import plural
 from bot.services import dates, report, rhythm
 from bot.services.kinds import KIND_LABELS, WinKind
 from bot.services.schedules import WEEKDAYS, Post
@@ -71,6 +72,7 @@ class Setup(commands.GroupCog, group_name="setup"):
             )
             return
         await rhythm.set_channel(self.bot.db, self.bot.clock, channel.guild.id, channel.id)
+        # Posts waiting for a fix (a deleted channel, a missing permission) may go now.
         await rhythm.channel_changed(self.bot.db, self.bot.clock, channel.guild.id)
         self.changed()
         group = await rhythm.settings(self.bot.db, channel.guild.id)
@@ -132,7 +134,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         """Change how many points a kind of win earns in this group."""
         await rhythm.set_points(self.bot.db, interaction.guild_id or 0, kind, points)
         await interaction.response.send_message(
-            f"**{kind}** wins now earn **{points}** points here.", ephemeral=True
+            f"**{kind}** wins now earn **{plural(points, 'point')}** here.", ephemeral=True
         )
 
     @app_commands.command(name="announce-wins")
@@ -179,10 +181,14 @@ class Setup(commands.GroupCog, group_name="setup"):
     @app_commands.describe(until="Post nothing up to and including this date (holidays)")
     async def pause(self, interaction: discord.Interaction[NextInterviewBot], until: str) -> None:
         """Pause the weekly posts until a date."""
-        day = await rhythm.pause(self.bot.db, self.bot.clock, interaction.guild_id or 0, until)
+        guild_id = interaction.guild_id or 0
+        day = await rhythm.pause(self.bot.db, self.bot.clock, guild_id, until)
         self.changed()
+        group = await rhythm.settings(self.bot.db, guild_id)
+        today = self.bot.clock.now().astimezone(group.zone).date()
         await interaction.response.send_message(
-            f"Paused: no weekly posts up to and including {day:%a %d %b}.", ephemeral=True
+            f"Paused: no weekly posts up to and including {dates.format_day(day, today)}.",
+            ephemeral=True,
         )
 
     @pause.autocomplete("until")

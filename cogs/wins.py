@@ -5,19 +5,25 @@ from __future__ import annotations
 import logging
 import math
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.interactions import in_time, send_private
 from bot.render import wins as render
-from bot.services import dates
-from bot.services import profile as profile_service
 from bot.services import wins as wins_service
 from bot.services.kinds import DEFAULT_POINTS, KIND_LABELS, WinKind
 from bot.views import GuardedItem, OwnedView
-from cogs._choices import PERIOD_CHOICES, opportunity_autocomplete
+from cogs._choices import (
+    PERIOD_CHOICES,
+    follow_up_autocomplete,
+    member_today,
+    opportunity_autocomplete,
+    when_autocomplete,
+)
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -61,8 +67,9 @@ class SuggestionButton(
             bot.db, bot.clock, user_id=interaction.user.id, win_id=self.win_id, index=self.index
         )
         bot.poke_reminders()
+        today = await member_today(interaction)
         text = (
-            f"Added: **{suggestion.reason}** on {render.day(suggestion.due_on)}. "
+            f"Added: **{suggestion.reason}** on {render.day(suggestion.due_on, today)}. "
             "I'll remind you by DM that morning."
             if created
             else "That follow-up is already on your list."
@@ -99,7 +106,9 @@ def suggestion_view(result: wins_service.WinLogged) -> discord.ui.View | None:
     for index, suggestion in enumerate(result.suggestions):
         view.add_item(
             SuggestionButton(
-                result.win_id, index, f"Add: {suggestion.reason} ({render.day(suggestion.due_on)})"
+                result.win_id,
+                index,
+                f"Add: {suggestion.reason} ({render.day(suggestion.due_on, result.today)})",
             )
         )
     view.add_item(DeclineButton(result.win_id))
@@ -109,10 +118,11 @@ def suggestion_view(result: wins_service.WinLogged) -> discord.ui.View | None:
 class WinsPager(OwnedView):
     """Pages through /wins with a way to remove a win logged by mistake."""
 
-    def __init__(self, owner_id: int, rows: list[Any], period: str) -> None:
+    def __init__(self, owner_id: int, rows: list[Any], period: str, today: date) -> None:
         super().__init__(owner_id)
         self.rows = rows
         self.period = period
+        self.today = today
         self.page = 0
         self.pages = max(1, math.ceil(len(rows) / WINS_PER_PAGE))
         self.refresh()
@@ -121,20 +131,23 @@ class WinsPager(OwnedView):
         return self.rows[self.page * WINS_PER_PAGE : (self.page + 1) * WINS_PER_PAGE]
 
     def embed(self) -> discord.Embed:
-        return render.wins_page(self.current(), self.period, self.page, self.pages)
+        return render.wins_page(self.current(), self.period, self.page, self.pages, self.today)
 
     def refresh(self) -> None:
         self.previous.disabled = self.page == 0
         self.next.disabled = self.page >= self.pages - 1
         self.remove.options = [
             discord.SelectOption(
-                label=f"#{row['win_id']} {row['happened_on']} {row['kind']}"[:100],
+                label=f"#{row['win_id']} {self.shown_day(row)} {row['kind']}"[:100],
                 description=str(row["who"])[:100],
                 value=str(row["win_id"]),
             )
             for row in self.current()
         ] or [discord.SelectOption(label="Nothing to remove", value="0")]
         self.remove.disabled = not self.current()
+
+    def shown_day(self, row: Any) -> str:
+        return render.day(date.fromisoformat(row["happened_on"]), self.today)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
     async def previous(
@@ -162,7 +175,7 @@ class WinsPager(OwnedView):
         confirm = ConfirmRemove(self.owner_id, self, win_id)
         await interaction.response.send_message(
             f"Remove win #{win_id} ({row['kind']} with {str(row['who'])[:80]}, "
-            f"{row['happened_on']})? This can't be undone.",
+            f"{self.shown_day(row)})? This can't be undone.",
             view=confirm,
             ephemeral=True,
         )
@@ -212,7 +225,11 @@ class Wins(commands.Cog):
         share="Show who it was with in the group's celebration (default: no)",
     )
     @app_commands.choices(kind=KIND_CHOICES)
-    @app_commands.autocomplete(opportunity=opportunity_autocomplete)
+    @app_commands.autocomplete(
+        opportunity=opportunity_autocomplete,
+        when=when_autocomplete,
+        follow_up=follow_up_autocomplete,
+    )
     async def win(
         self,
         interaction: discord.Interaction[NextInterviewBot],
@@ -225,26 +242,36 @@ class Wins(commands.Cog):
         share: bool = False,
     ) -> None:
         """Log a next-interview win: any conversation that moves your search forward."""
-        result = await wins_service.log_win(
-            self.bot.db,
-            self.bot.clock,
-            user_id=interaction.user.id,
-            guild_id=interaction.guild_id,
-            kind=kind,
-            who=who,
-            when=when,
-            note=note,
-            opportunity_id=opportunity,
-            follow_up=follow_up,
-            share_who=share,
+        # Saving may wait for the database: a slow save answers Discord first, so the member
+        # never sees "did not respond" and logs the same win again.
+        result = await in_time(
+            interaction,
+            wins_service.log_win(
+                self.bot.db,
+                self.bot.clock,
+                user_id=interaction.user.id,
+                guild_id=interaction.guild_id,
+                kind=kind,
+                who=who,
+                when=when,
+                note=note,
+                opportunity_id=opportunity,
+                follow_up=follow_up,
+                share_who=share,
+            ),
         )
         if result.follow_up_on:
             self.bot.poke_reminders()
+        if result.repeated:
+            await send_private(
+                interaction,
+                "You already logged that one a moment ago, so I kept the first. `/wins` lists "
+                "your wins.",
+            )
+            return
         view = suggestion_view(result)
-        await interaction.response.send_message(
-            embed=render.win_logged(result),
-            ephemeral=True,
-            **({"view": view} if view else {}),
+        await send_private(
+            interaction, embed=render.win_logged(result), **({"view": view} if view else {})
         )
         if result.announcement:
             await self.announce(interaction, result.announcement)
@@ -252,39 +279,17 @@ class Wins(commands.Cog):
     async def announce(
         self, interaction: discord.Interaction[Any], announcement: wins_service.Announcement
     ) -> None:
-        channel = self.bot.get_partial_messageable(
-            announcement.channel_id, guild_id=announcement.guild_id
+        # The win is saved either way; a celebration that could not be posted is logged.
+        await self.bot.outbox.publish(
+            announcement.post,
+            announcement.channel_id,
+            announcement.post.guild_id,
+            render.announcement_text(
+                interaction.user.id if announcement.named else None,
+                announcement.kind_phrase,
+                announcement.shared_who,
+            ),
         )
-        text = announcement.text.format(member=interaction.user.mention)
-        try:
-            await channel.send(f"🎉 {text}", allowed_mentions=discord.AllowedMentions.none())
-        except discord.HTTPException as exc:
-            # The win is saved either way; the group setup shows delivery problems.
-            log.warning("Win announcement to %s failed: %s", announcement.channel_id, exc)
-
-    @win.autocomplete("when")
-    async def when_autocomplete(
-        self, interaction: discord.Interaction[NextInterviewBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        today = await self._today(interaction)
-        return [
-            app_commands.Choice(name=s.label, value=s.value)
-            for s in dates.suggest_when(current, today)
-        ]
-
-    @win.autocomplete("follow_up")
-    async def follow_up_autocomplete(
-        self, interaction: discord.Interaction[NextInterviewBot], current: str
-    ) -> list[app_commands.Choice[str]]:
-        today = await self._today(interaction)
-        return [
-            app_commands.Choice(name=s.label, value=s.value)
-            for s in dates.suggest_follow_up(current, today)
-        ]
-
-    async def _today(self, interaction: discord.Interaction[NextInterviewBot]) -> Any:
-        profile = await profile_service.load(self.bot.db, self.bot.clock, interaction.user.id)
-        return profile.today(self.bot.clock.now())
 
     @app_commands.command(name="wins")
     @app_commands.describe(period="Which wins to list (default: this week)")
@@ -296,7 +301,7 @@ class Wins(commands.Cog):
         rows = await wins_service.list_wins(
             self.bot.db, self.bot.clock, user_id=interaction.user.id, period=period
         )
-        pager = WinsPager(interaction.user.id, rows, period)
+        pager = WinsPager(interaction.user.id, rows, period, await member_today(interaction))
         await interaction.response.send_message(embed=pager.embed(), view=pager, ephemeral=True)
         pager.message = await interaction.original_response()
 

@@ -4,11 +4,15 @@ double press posts once, and found again by the member's id, so /me delete can r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.db.core import Database, Row, to_db
+from bot.db.core import Database, Row, from_db, to_db
+
+# A claim still without a message this long after it was made was abandoned (a crash between
+# claiming and posting): it may be posted again, with the same nonce.
+ABANDONED_AFTER = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +24,12 @@ class PublicPost:
     ref: str
     channel_id: int | None
     message_id: int | None
+    created_at: datetime
     created: bool  # True when this call made the claim; False when it existed already
+
+    def to_post(self, now: datetime) -> bool:
+        """Whether the caller should post now: a new claim, or one abandoned unposted."""
+        return self.created or (self.message_id is None and now - self.created_at > ABANDONED_AFTER)
 
 
 async def claim(
@@ -76,5 +85,6 @@ def _post(row: Row, created: bool) -> PublicPost:
         ref=row["ref"],
         channel_id=row["channel_id"],
         message_id=row["message_id"],
+        created_at=from_db(row["created_at"]),
         created=created,
     )

@@ -131,6 +131,11 @@ async def group_member_ids(db: Database, guild_id: int) -> list[Row]:
     return await db.fetchall(query, (guild_id,))
 
 
+async def is_hidden(db: Database, guild_id: int, user_id: int) -> bool:
+    query = "SELECT hidden FROM members WHERE guild_id = ? AND user_id = ?"
+    return bool(await db.fetchval(query, (guild_id, user_id)))
+
+
 async def set_hidden(conn: aiosqlite.Connection, guild_id: int, user_id: int, hidden: bool) -> bool:
     query = "UPDATE members SET hidden = ? WHERE guild_id = ? AND user_id = ?"
     cursor = await conn.execute(query, (int(hidden), guild_id, user_id))

@@ -44,6 +44,30 @@ async def insert(
     return inserted_id(cursor)
 
 
+async def recent_same(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    kind: str,
+    who: str,
+    note: str | None,
+    happened_on: date,
+    opportunity_id: int | None,
+    since: datetime,
+) -> int | None:
+    """The id of an identical win the member logged since ``since``, if any."""
+    query = """
+        SELECT win_id FROM wins
+        WHERE user_id = ? AND kind = ? AND who = ? AND note IS ? AND happened_on = ?
+          AND opportunity_id IS ? AND created_at >= ?
+        ORDER BY win_id DESC LIMIT 1
+    """
+    params = (user_id, kind, who, note, happened_on.isoformat(), opportunity_id, to_db(since))
+    async with conn.execute(query, params) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 async def get(db: Database, user_id: int, win_id: int) -> Row | None:
     query = "SELECT * FROM wins WHERE win_id = ? AND user_id = ?"
     return await db.fetchone(query, (win_id, user_id))

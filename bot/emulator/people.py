@@ -280,6 +280,24 @@ class Person:
         )
         return Reply(self._emu, await self._emu.interactions.first_response(record))
 
+    async def press_forged(self, message: Message, custom_id: str) -> Reply:
+        """Press the message's first button as if its ``custom_id`` were another: what a
+        modified client or a forged payload sends. The bot must treat the id as untrusted."""
+        stored, guild, channel = self._live_message(message)
+        button = next((c for c in stored.walk_components() if c.get("type") == 2), None)
+        if button is None:
+            raise AssertionError("the message has no button to forge")
+        original = button["custom_id"]
+        button["custom_id"] = custom_id  # the payload's copy of the message carries the id
+        try:
+            data = {"custom_id": custom_id, "component_type": 2, "id": button.get("id")}
+            record = await self._emu.interactions.start(
+                self, 3, guild, channel, data, f"forged button {custom_id!r}", message=stored
+            )
+        finally:
+            button["custom_id"] = original
+        return Reply(self._emu, await self._emu.interactions.first_response(record))
+
     async def select(
         self, message: Message, values: list[Any], placeholder: str | None = None
     ) -> Reply:

@@ -7,10 +7,13 @@ from datetime import datetime
 import discord
 
 from bot.render.help import BRAND_COLOUR
-from bot.render.limits import EMBED_FIELD_VALUE, clip
+from bot.render.limits import EMBED_FIELD_VALUE, MESSAGE_CHARS, clip
+from bot.render.safe import inert
+from bot.render.words import plural
+from bot.services.dates import format_day
 from bot.services.kinds import KIND_LABELS
 from bot.services.report import Report
-from bot.services.rhythm import Board, FollowupsPost, GroupSettings, RecapPost
+from bot.services.rhythm import Board, FollowupsPost, GroupSettings, RecapPost, next_times
 
 POST_NAMES = {
     "checkin": "Check-in",
@@ -26,8 +29,7 @@ def mention(user_id: int) -> str:
 
 
 def schedule_lines(group: GroupSettings, now: datetime) -> str:
-    from bot.services.rhythm import next_times
-
+    today = now.astimezone(group.zone).date()
     lines = [f"Group time zone: **{group.zone.key}**"]
     for slot, at in next_times(group, now):
         name = POST_NAMES[slot.post.value]
@@ -35,9 +37,10 @@ def schedule_lines(group: GroupSettings, now: datetime) -> str:
             lines.append(f"{name}: off")
         else:
             local = at.astimezone(group.zone)
-            lines.append(f"{name}: {slot.label} (next {local:%a %d %b %H:%M})")
+            when = format_day(local.date(), today)
+            lines.append(f"{name}: {slot.label} (next {when} {local:%H:%M})")
     if group.paused_until:
-        lines.append(f"Paused up to and including {group.paused_until:%a %d %b}.")
+        lines.append(f"Paused up to and including {format_day(group.paused_until, today)}.")
     return "\n".join(lines)
 
 
@@ -121,11 +124,10 @@ def recap_embed(post: RecapPost) -> discord.Embed:
         + (f" of {goal} ✓" if goal and wins >= goal else f" (goal {goal})" if goal else "")
         for user, wins, goal in post.progress
     ]
-    if post.still_going:
-        lines.append(
-            f"{post.still_going} more member{'s' if post.still_going != 1 else ''} "
-            "still have the weekend and next week's first days ahead."
-        )
+    if post.others:
+        who = "1 more member" if post.others == 1 else f"{post.others} more members"
+        verb = "is" if post.others == 1 else "are"
+        lines.append(f"{who} {verb} working on a goal of their own. The weekend still counts.")
     embed.description = clip(
         "\n".join(lines) or "Nobody committed this week. Monday's check-in is a fresh start.", 4000
     )
@@ -139,6 +141,19 @@ def recap_embed(post: RecapPost) -> discord.Embed:
     return embed
 
 
+def committed_text(goal: int, *, shared: bool) -> str:
+    aim = f"{goal} next conversation{'s' if goal != 1 else ''}"
+    where = " Your plan is in the channel." if shared else " Only you see this goal."
+    return f"Committed: {aim} this week.{where} Log each one with `/win`."
+
+
+def plan_text(user_id: int | None, goal: int, plan: str) -> str:
+    """A member's shared plan for the group; ``user_id`` None for a member who is hidden."""
+    who = f"{mention(user_id)}'s plan" if user_id is not None else "A member's plan"
+    aim = f"{goal} next conversation{'s' if goal != 1 else ''}"
+    return clip(f"**{who} this week** ({aim}): {inert(plan)}", MESSAGE_CHARS)
+
+
 def board_embed(result: Board, *, with_chart: bool) -> discord.Embed:
     embed = discord.Embed(title=f"Leaderboard: {result.title}", colour=BRAND_COLOUR)
     if not result.leaders:
@@ -148,7 +163,8 @@ def board_embed(result: Board, *, with_chart: bool) -> discord.Embed:
         )
     else:
         embed.description = "\n".join(
-            f"{rank}. {mention(leader.user_id)}: {leader.points} pts · {leader.wins} win"
+            f"{rank}. {mention(leader.user_id)}: {plural(leader.points, 'point')} · "
+            f"{leader.wins} win"
             f"{'s' if leader.wins != 1 else ''} · streak {leader.streak}"
             for rank, leader in enumerate(result.leaders, start=1)
         )

@@ -7,7 +7,10 @@ from datetime import date
 import discord
 
 from bot.render.help import BRAND_COLOUR
-from bot.render.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, clip, pack_lines
+from bot.render.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, MESSAGE_CHARS, clip, pack_lines
+from bot.render.safe import inert
+from bot.render.words import plural
+from bot.services.dates import format_day
 from bot.services.followups import FollowUp, FollowUpList
 from bot.services.kinds import KIND_LABELS, WinKind
 from bot.services.pipeline import PipelineView
@@ -18,8 +21,12 @@ from bot.services.wins import WinLogged
 SUCCESS = discord.Colour.green()
 
 
-def day(value: date) -> str:
-    return f"{value:%a %d %b}"
+def day(value: date, today: date | None = None) -> str:
+    """A date as members read it, with its year when that is not ``today``'s year.
+
+    Pass the member's (or group's) today: without it the year is never shown.
+    """
+    return format_day(value, today or value)
 
 
 def goal_line(count: int, goal: int) -> str:
@@ -36,14 +43,16 @@ def win_logged(result: WinLogged) -> discord.Embed:
         title=f"Logged: {label} with {clip(result.who, 150)}",
         colour=SUCCESS,
         description=(
-            f"+{result.points} point{'s' if result.points != 1 else ''} · "
-            f"{day(result.happened_on)}\n{goal_line(result.week_count, result.goal)}"
+            f"+{plural(result.points, 'point')} · "
+            f"{day(result.happened_on, result.today)}\n{goal_line(result.week_count, result.goal)}"
         ),
     )
     if result.follow_up_on:
-        embed.add_field(name="Follow-up set", value=f"{day(result.follow_up_on)}", inline=False)
+        embed.add_field(
+            name="Follow-up set", value=day(result.follow_up_on, result.today), inline=False
+        )
     if result.suggestions:
-        lines = [f"• {s.reason}: {day(s.due_on)}" for s in result.suggestions]
+        lines = [f"• {s.reason}: {day(s.due_on, result.today)}" for s in result.suggestions]
         embed.add_field(
             name="Next steps (don't wait to hear back)",
             value="\n".join(lines) + "\nAdd them as follow-up reminders with the buttons below.",
@@ -58,13 +67,15 @@ def win_logged(result: WinLogged) -> discord.Embed:
     return embed
 
 
-def wins_page(rows: list[dict[str, object]], period: str, page: int, pages: int) -> discord.Embed:
+def wins_page(
+    rows: list[dict[str, object]], period: str, page: int, pages: int, today: date
+) -> discord.Embed:
     lines = []
     for row in rows:
         kind = WinKind(str(row["kind"]))
         lines.append(
-            f"`#{row['win_id']}` {row['happened_on']} · **{KIND_LABELS[kind]}** with "
-            f"{clip(str(row['who']), 80)}"
+            f"`#{row['win_id']}` {day(date.fromisoformat(str(row['happened_on'])), today)} · "
+            f"**{KIND_LABELS[kind]}** with {clip(str(row['who']), 80)}"
         )
     title = {"week": "this week", "month": "this month"}.get(period, "all time")
     embed = discord.Embed(
@@ -78,7 +89,7 @@ def wins_page(rows: list[dict[str, object]], period: str, page: int, pages: int)
 
 
 def follow_up_line(item: FollowUp, today: date) -> str:
-    when = "today" if item.due_on == today else day(item.due_on)
+    when = "today" if item.due_on == today else day(item.due_on, today)
     return f"**{clip(item.reason, 80)}** · {clip(item.person, 80)} · {when}"
 
 
@@ -134,8 +145,10 @@ def pipeline(view: PipelineView) -> discord.Embed:
             continue
         lines = []
         for item in items:
-            contact = day(item.last_contact.date()) if item.last_contact else "no contact yet"
-            follow = day(item.next_follow_up) if item.next_follow_up else "none set"
+            contact = (
+                day(item.last_contact.date(), view.today) if item.last_contact else "no contact yet"
+            )
+            follow = day(item.next_follow_up, view.today) if item.next_follow_up else "none set"
             lines.append(
                 f"**{clip(item.title, 120)}** · last contact {contact} · follow-up {follow}"
                 + (f"\n  next: {clip(item.next_step, 150)}" if item.next_step else "")
@@ -179,7 +192,7 @@ def stats(result: MemberStats) -> discord.Embed:
     )
     embed.add_field(
         name="Streak",
-        value=f"{result.streak} week{'s' if result.streak != 1 else ''} in a row with a win",
+        value=f"{plural(result.streak, 'week')} in a row with a win",
     )
     embed.add_field(name="In the works", value=f"{result.in_the_works} (aim for 6-10)")
     totals = "\n".join(
@@ -188,3 +201,10 @@ def stats(result: MemberStats) -> discord.Embed:
     embed.add_field(name="All time", value=totals or "No wins yet", inline=False)
     embed.set_image(url="attachment://wins-per-week.png")
     return embed
+
+
+def announcement_text(user_id: int | None, kind_phrase: str, shared_who: str | None) -> str:
+    """A win celebration; ``user_id`` None for a member hidden from public posts."""
+    who = f"<@{user_id}>" if user_id is not None else "A member of the group"
+    with_whom = f" with {inert(shared_who)}" if shared_who else ""
+    return clip(f"🎉 {who} just logged {kind_phrase}{with_whom}!", MESSAGE_CHARS)

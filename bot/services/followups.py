@@ -104,18 +104,27 @@ async def mark_done(db: Database, clock: Clock, *, user_id: int, follow_up_id: i
     return item
 
 
-async def snooze(db: Database, clock: Clock, *, user_id: int, follow_up_id: int, span: str) -> date:
+@dataclass(frozen=True, slots=True)
+class Snoozed:
+    due_on: date
+    today: date  # the member's, so a date in another year says so
+
+
+async def snooze(
+    db: Database, clock: Clock, *, user_id: int, follow_up_id: int, span: str
+) -> Snoozed:
     if span not in SNOOZE_DAYS:
         raise InvalidInput("Snooze for 1d, 3d or 1w.")
     await _open_item(db, user_id, follow_up_id)
     profile = await profile_service.load(db, clock, user_id)
-    new_due = profile.today(clock.now()) + timedelta(days=SNOOZE_DAYS[span])
+    today = profile.today(clock.now())
+    new_due = today + timedelta(days=SNOOZE_DAYS[span])
     async with db.transaction() as conn:
         if not await followups_db.set_status(
             conn, user_id, follow_up_id, "snoozed", clock.now(), due_on=new_due
         ):
             raise NotFound("That follow-up was already dealt with.")
-    return new_due
+    return Snoozed(new_due, today)
 
 
 async def drop(db: Database, clock: Clock, *, user_id: int, follow_up_id: int) -> FollowUp:

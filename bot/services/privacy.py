@@ -11,6 +11,7 @@ from bot.db import people as people_db
 from bot.db import privacy as privacy_db
 from bot.db import rhythm as rhythm_db
 from bot.errors import InvalidInput
+from bot.services import public
 from bot.services.exercises import runs, sheets
 
 
@@ -44,6 +45,11 @@ async def export(db: Database, clock: Clock, catalog: runs.Catalog, *, user_id: 
         markdown=await sheets.export_markdown(db, clock, catalog, user_id=user_id),
         rows=sum(len(rows) for rows in data.values()),
     )
+
+
+async def public_posts(db: Database, *, user_id: int) -> list[public.PublicPost]:
+    """Messages the bot posted in groups on the member's behalf (to remove with their data)."""
+    return [p for p in await public.for_user(db, user_id) if p.message_id is not None]
 
 
 async def delete(db: Database, *, user_id: int) -> int:

@@ -17,9 +17,11 @@ from bot.db import rhythm as rhythm_db
 from bot.db import wins as wins_db
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
+from bot.services import public as public_service
 from bot.services.dates import parse_follow_up
 from bot.services.delivery import Claim, Due
 from bot.services.kinds import DEFAULT_POINTS, WinKind
+from bot.services.public import PublicPost
 from bot.services.schedules import (
     GRACE,
     WEEKDAYS,
@@ -32,6 +34,7 @@ from bot.services.schedules import (
     slots_for,
 )
 from bot.services.schedules import Due as ScheduleDue
+from bot.services.text import clean_block, echo
 from bot.services.weeks import current_week, local_date, streak, week_bounds
 
 log = logging.getLogger(__name__)
@@ -110,7 +113,7 @@ async def set_schedule(
         which = Post(post)
     except ValueError:
         raise InvalidInput(
-            f"`{post}` is not a post: checkin, followups, recap, leaderboard."
+            f"{echo(post)} is not a post: checkin, followups, recap, leaderboard."
         ) from None
     if at.strip().lower() == "off":
         async with db.transaction() as conn:
@@ -138,7 +141,7 @@ async def set_points(db: Database, guild_id: int, kind: str, points: int) -> Non
     try:
         WinKind(kind)
     except ValueError:
-        raise InvalidInput(f"`{kind}` is not a kind of win.") from None
+        raise InvalidInput(f"{echo(kind)} is not a kind of win.") from None
     async with db.transaction() as conn:
         await rhythm_db.set_points(conn, guild_id, kind, points)
 
@@ -288,22 +291,52 @@ def group_week(now: datetime, zone: ZoneInfo) -> date:
     return current_week(now, zone)
 
 
+MAX_PLAN = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PlanShare:
+    """A plan to post (or update) in the group, as the member chose to share it."""
+
+    post: PublicPost
+    goal: int
+    plan: str
+    named: bool  # False for a member hidden from this group's public posts
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    week: str
+    goal: int
+    committed: int  # members committed this week so far
+    share: PlanShare | None
+
+
+def parse_goal(text: str) -> int:
+    """The goal typed in the check-in form: a whole number of conversations, 0 to 50."""
+    cleaned = text.strip()
+    if not cleaned.isdigit() or not 0 <= int(cleaned) <= profile_service.MAX_GOAL:
+        raise InvalidInput(
+            f"{echo(cleaned)} isn't a count from 0 to {profile_service.MAX_GOAL}: try again "
+            "with a number like 2. Nothing was saved."
+        )
+    return int(cleaned)
+
+
 async def commit(
     db: Database,
     clock: Clock,
     *,
     guild_id: int,
     user_id: int,
-    goal: int,
+    goal: str,
     plan_text: str | None,
     public: bool,
-) -> tuple[str, int]:
-    """Record this week's commitment (again: the latest wins); returns (week, committed)."""
-    if not 0 <= goal <= 50:
-        raise InvalidInput("A weekly goal is a number from 0 to 50.")
-    text = (plan_text or "").strip() or None
-    if text and len(text) > 500:
-        raise InvalidInput("Keep the plan to 500 characters.")
+) -> Commitment:
+    """Record this week's commitment (again: the latest wins). A shared one also claims the
+    group's one public post of this member's plan for the week, to post or to update."""
+    count = parse_goal(goal)
+    text = clean_block(plan_text, "plan", MAX_PLAN)
     if public and not text:
         raise InvalidInput("To share a plan, write it in the plan box (or set a private goal).")
     group = await settings(db, guild_id)
@@ -313,8 +346,15 @@ async def commit(
         await people_db.ensure_user(conn, user_id, now)
         await groups_db.upsert(conn, guild_id, "", now)
         await people_db.touch_member(conn, guild_id, user_id, now)
-        await rhythm_db.upsert_commitment(conn, guild_id, user_id, week, goal, text, public, now)
-    return week, await rhythm_db.commitment_count(db, guild_id, week)
+        await rhythm_db.upsert_commitment(conn, guild_id, user_id, week, count, text, public, now)
+    share = None
+    if public and text:
+        post = await public_service.claim(
+            db, clock, user_id=user_id, guild_id=guild_id, kind="plan", ref=week
+        )
+        named = not await public_service.is_hidden(db, guild_id, user_id)
+        share = PlanShare(post, count, text, named)
+    return Commitment(week, count, await rhythm_db.commitment_count(db, guild_id, week), share)
 
 
 async def committed(db: Database, guild_id: int, week: str) -> int:
@@ -331,8 +371,10 @@ class FollowupsPost:
 
 @dataclass(frozen=True, slots=True)
 class RecapPost:
-    progress: list[tuple[int, int, int]]  # (user, wins, goal) of members with a win
-    still_going: int  # committed members without a win yet: counted, never named
+    # (user, wins, goal) of members who shared their plan, are not hidden and have a win
+    progress: list[tuple[int, int, int]]
+    # Everyone else who committed (a private goal, hidden, no win yet): counted, never named
+    others: int
     totals: dict[WinKind, int]
 
 
@@ -366,21 +408,21 @@ async def followups_post(db: Database, guild_id: int, period: str) -> FollowupsP
 
 
 async def recap_post(db: Database, guild_id: int, period: str, zone: ZoneInfo) -> RecapPost:
+    """The week so far. Only what members chose to make public names them: a shared plan,
+    and not hidden. A private goal is never shown in any form, not even as a number."""
     start, end = _bounds(period, zone)
     wins = await rhythm_db.wins_per_member_between(db, guild_id, to_db(start), to_db(end))
     hidden = {r["user_id"] for r in await rhythm_db.group_member_ids(db, guild_id) if r["hidden"]}
-    progress, still = [], 0
+    progress, others = [], 0
     for row in await rhythm_db.commitments(db, guild_id, period):
-        if row["user_id"] in hidden:
-            continue
         count = wins.get(row["user_id"], 0)
-        if count:
+        if row["public"] and row["user_id"] not in hidden and count:
             progress.append((row["user_id"], count, row["goal"]))
         else:
-            still += 1
+            others += 1
     totals = await wins_db.group_kind_totals(db, guild_id, start, end)
     progress.sort(key=lambda p: (-p[1], p[0]))
-    return RecapPost(progress, still, {k: totals.get(k.value, 0) for k in WinKind})
+    return RecapPost(progress, others, {k: totals.get(k.value, 0) for k in WinKind})
 
 
 async def _streak(db: Database, clock: Clock, user_id: int, now: datetime) -> int:

@@ -14,12 +14,17 @@ from bot.db import wins as wins_db
 from bot.db.core import Row
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
+from bot.services import public as public_service
 from bot.services.dates import parse_follow_up, parse_when
-from bot.services.kinds import KIND_LABELS, WinKind, points_for
+from bot.services.kinds import KIND_PHRASES, WinKind, points_for
+from bot.services.public import PublicPost
+from bot.services.text import clean_block, clean_line, echo
 from bot.services.weeks import current_week, week_bounds
 
 MAX_WHO = 100
 MAX_NOTE = 1000
+# A second identical /win within this window is the first one submitted again.
+REPEAT_WINDOW = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +37,14 @@ class Suggestion:
 
 @dataclass(frozen=True, slots=True)
 class Announcement:
-    """A short public celebration: who and what kind, never the note."""
+    """A short public celebration: who (unless hidden) and what kind, never the note; the
+    claim makes it one message however often the win is submitted."""
 
-    guild_id: int
+    post: PublicPost
     channel_id: int
-    text: str
+    kind_phrase: str
+    shared_who: str | None  # the member's own words: made inert before posting
+    named: bool  # False for a member hidden from this group's public posts
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +60,8 @@ class WinLogged:
     suggestions: list[Suggestion]
     suggest_exercise: str | None
     announcement: Announcement | None
+    today: date  # the member's, so dates in another year can say so
+    repeated: bool = False  # the same win was just logged: nothing new was stored
 
 
 def suggestions_for(kind: WinKind, today: date) -> list[Suggestion]:
@@ -70,24 +80,6 @@ def suggestions_for(kind: WinKind, today: date) -> list[Suggestion]:
     if kind is WinKind.INTRO:
         return [Suggestion("Set up the meeting yourself", today + timedelta(days=2))]
     return []
-
-
-def clean_line(value: str | None, what: str, limit: int) -> str:
-    """One required line of text, spaces tidied; refuses empty and over-long input."""
-    text = " ".join((value or "").split())
-    if not text:
-        raise InvalidInput(f"Tell me {what}.")
-    if len(text) > limit:
-        raise InvalidInput(f"That is {len(text)} characters for {what}; keep it to {limit}.")
-    return text
-
-
-def clean_note(value: str | None, limit: int = MAX_NOTE) -> str | None:
-    """Optional free text, kept as typed (line breaks too)."""
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise InvalidInput(f"That note is {len(text)} characters; keep it to {limit}.")
-    return text or None
 
 
 def _instant(day: date, today: date, now: datetime, profile: profile_service.Profile) -> datetime:
@@ -115,9 +107,9 @@ async def log_win(
     try:
         win_kind = WinKind(kind)
     except ValueError:
-        raise InvalidInput(f"`{kind}` is not a kind of win I know.") from None
+        raise InvalidInput(f"{echo(kind)} is not a kind of win I know.") from None
     person = clean_line(who, "who the conversation was with (a name, a company or both)", MAX_WHO)
-    text = clean_note(note)
+    text = clean_block(note, "note", MAX_NOTE)
     now = clock.now()
     profile = await profile_service.load(db, clock, user_id)
     today = profile.today(now)
@@ -128,21 +120,36 @@ async def log_win(
     points_overrides = await _points(db, guild_id)
 
     async with db.transaction() as conn:
-        win_id = await wins_db.insert(
+        # The same win submitted again moments later (a retry after a slow answer, a double
+        # send) is the one already stored, not a second win.
+        repeat_of = await wins_db.recent_same(
             conn,
             user_id=user_id,
             kind=win_kind.value,
             who=person,
             note=text,
-            share_who=share_who,
             happened_on=day,
-            happened_at=_instant(day, today, now, profile),
             opportunity_id=opportunity_id,
-            now=now,
+            since=now - REPEAT_WINDOW,
         )
-        if opportunity_id is not None:
+        if repeat_of is not None:
+            win_id = repeat_of
+        else:
+            win_id = await wins_db.insert(
+                conn,
+                user_id=user_id,
+                kind=win_kind.value,
+                who=person,
+                note=text,
+                share_who=share_who,
+                happened_on=day,
+                happened_at=_instant(day, today, now, profile),
+                opportunity_id=opportunity_id,
+                now=now,
+            )
+        if repeat_of is None and opportunity_id is not None:
             await pipeline_db.touch_contact(conn, user_id, opportunity_id, now)
-        if follow_up_on is not None:
+        if repeat_of is None and follow_up_on is not None:
             await followups_db.insert(
                 conn,
                 user_id=user_id,
@@ -166,7 +173,13 @@ async def log_win(
         follow_up_on=follow_up_on,
         suggestions=suggestions_for(win_kind, today),
         suggest_exercise="offer" if win_kind is WinKind.OFFER else None,
-        announcement=await _announcement(db, guild_id, win_kind, person if share_who else None),
+        announcement=None
+        if repeat_of is not None
+        else await _announcement(
+            db, clock, guild_id, user_id, win_id, win_kind, person if share_who else None
+        ),
+        today=today,
+        repeated=repeat_of is not None,
     )
 
 
@@ -175,16 +188,24 @@ async def _points(db: Database, guild_id: int | None) -> dict[str, int]:
 
 
 async def _announcement(
-    db: Database, guild_id: int | None, kind: WinKind, shared_who: str | None
+    db: Database,
+    clock: Clock,
+    guild_id: int | None,
+    user_id: int,
+    win_id: int,
+    kind: WinKind,
+    shared_who: str | None,
 ) -> Announcement | None:
     if guild_id is None:
         return None
     group = await groups_db.get(db, guild_id)
     if group is None or not group.announce_wins or group.channel_id is None:
         return None
-    what = KIND_LABELS[kind]
-    with_whom = f" with {shared_who}" if shared_who else ""
-    return Announcement(guild_id, group.channel_id, f"{{member}} just logged a {what}{with_whom}!")
+    post = await public_service.claim(
+        db, clock, user_id=user_id, guild_id=guild_id, kind="win", ref=str(win_id)
+    )
+    named = not await public_service.is_hidden(db, guild_id, user_id)
+    return Announcement(post, group.channel_id, KIND_PHRASES[kind], shared_who, named)
 
 
 async def accept_suggestion(

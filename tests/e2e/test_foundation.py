@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -106,7 +107,7 @@ async def test_unexpected_error_gets_incident_id(
     reply = await alice.slash("help", guild=guild)
     assert reply.message.ephemeral
     assert "incident id" in reply.message.content
-    incident = reply.message.content.split("`")[1]
+    incident = re.search(r"incident id `([0-9A-F]+)`", reply.message.content)[1]  # type: ignore[index]
     assert f"Incident {incident}" in caplog.text
     assert "kaboom" in caplog.text
 

@@ -12,6 +12,7 @@ from bot.app import Running
 from bot.clock import ManualClock
 from bot.db.privacy import personal_tables
 from bot.emulator import Emulator, Guild, Person
+from tests.e2e.test_rhythm import emulator_settle
 
 # Tables that hold no data about a person. A new table must either have a user_id column
 # (so export and delete find it) or be added here on purpose.
@@ -83,7 +84,7 @@ async def test_export_has_every_table(
 
 
 async def test_delete_removes_every_row_and_keeps_others(
-    bot: Running, alice: Person, organiser: Person, guild: Guild
+    emulator: Emulator, bot: Running, alice: Person, organiser: Person, guild: Guild
 ) -> None:
     await fill_everything(alice, organiser, guild)
     await organiser.slash("win", kind="networking", who="Ann")
@@ -93,7 +94,7 @@ async def test_delete_removes_every_row_and_keeps_others(
     assert "Nothing was deleted" in kept.message.content
     reply = await alice.slash("me delete")
     done = await alice.click(reply.message, "Delete everything")
-    assert "records about you are gone" in done.message.content
+    await emulator_settle(emulator, done.message, "records about you are gone")
     for table in await personal_tables(bot.db):
         left = await bot.db.fetchval(
             f'SELECT count(*) FROM "{table}" WHERE user_id = ?', (alice.id,)
@@ -141,13 +142,14 @@ async def test_nothing_private_reaches_a_public_message(
             while "check-in" not in checkin.text():
                 checkin = await emulator.next_message(guild.channel("general"))
             modal = await alice.click(checkin, "Set a private goal")
-            await alice.submit_modal(
+            done = await alice.submit_modal(
                 modal,
                 {
                     "How many next conversations this week?": "2",
                     "Your plan (private, optional)": "PRIVATE-PLAN-4",
                 },
             )
+            await done.followup()
     public = [m for m in emulator.sent_messages if m.guild_id is not None and not m.ephemeral]
     assert len(public) >= 5, "the scan needs the weekly posts and the win announcement"
     secrets = (

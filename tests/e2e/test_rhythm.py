@@ -66,23 +66,27 @@ async def test_checkin_on_time_with_commitments_and_tally(
             "Your plan": "Call Bea and ask Cy for an intro",
         },
     )
-    assert "Committed: 3" in done.message.content
+    assert "Committed: 3" in (await done.followup()).content
     shared = await emulator.next_message(channel)
-    assert "plan this week:** Call Bea and ask Cy for an intro" in shared.content
+    assert "plan this week** (3 next conversations): Call Bea and ask Cy for an intro" in (
+        shared.content
+    )
     modal = await organiser.click(checkin, "Set a private goal")
-    await organiser.submit_modal(
+    private = await organiser.submit_modal(
         modal,
         {
             "How many next conversations this week?": "2",
             "Your plan (private, optional)": "secret plan XYZ",
         },
     )
+    await private.followup()
+    clock.advance(timedelta(seconds=3))  # the tally is edited at most every 3 s
     await emulator_settle(emulator, checkin, "2 members")
     for message in emulator.sent_messages:
         assert "secret plan XYZ" not in message.text()
     bad = await alice.click(checkin, "Set a private goal")
     refused = await alice.submit_modal(bad, {"How many next conversations this week?": "a"})
-    assert "isn't a number" in refused.message.content
+    assert "isn't a count" in (await refused.followup()).content
     assert await bot.db.fetchval("SELECT goal FROM commitments WHERE user_id = ?", (alice.id,)) == 3
 
 
@@ -112,9 +116,10 @@ async def test_each_post_at_its_time(
     await alice.slash("win", kind="networking", who="Bea")
     checkin = next(m for m in emulator.sent_messages if "check-in" in m.text())
     modal = await alice.click(checkin, "Share my plan")
-    await alice.submit_modal(
+    done = await alice.submit_modal(
         modal, {"How many next conversations this week?": "2", "Your plan": "Keep going"}
     )
+    await done.followup()
     await emulator.next_message(channel)  # the shared plan
     await tick(bot, clock, datetime(2026, 11, 18, 12, 0, 30, tzinfo=UTC))
     prompt = await emulator.next_message(channel)
@@ -127,7 +132,7 @@ async def test_each_post_at_its_time(
     assert "job interview: 1" in recap.text()
     await tick(bot, clock, datetime(2026, 11, 22, 18, 0, 30, tzinfo=UTC))
     board = await emulator.next_message(channel)
-    assert f"1. <@{alice.id}>: 4 pts · 2 wins · streak 1" in board.text()
+    assert f"1. <@{alice.id}>: 4 points · 2 wins · streak 1" in board.text()
     assert "2 wins (last week: 0)" in board.text()
     [(name, data)] = board.attachments
     assert name == "group-weeks.png" and data.startswith(b"\x89PNG")

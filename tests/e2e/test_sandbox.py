@@ -74,7 +74,7 @@ def test_scripted_session(tmp_path: Path) -> None:
         "[#general] Next Interview:",
         "Weekly check-in",
         "How many next conversations this week?: 3",  # the form, field by field
-        "**@olga's plan this week:** Call Bea and Cy",
+        "**@olga's plan this week** (3 next conversations): Call Bea and Cy",
         "It is Tue 17 Nov 2026 09:00 UTC",  # :advance, and the reminder it brings
         "[DM to alice] Next Interview:",
         "Today's follow-ups",

@@ -68,7 +68,7 @@ async def test_every_setting_shows_up(bot: Running, organiser: Person, guild: Gu
     off = await organiser.slash("setup schedule", post="followups", day="wed", time="off")
     assert "is off" in off.message.content
     points = await organiser.slash("setup points", kind="interview", points=4)
-    assert "**4** points" in points.message.content
+    assert "**4 points**" in points.message.content
     announce = await organiser.slash("setup announce-wins", state="on")
     assert "**on**" in announce.message.content
     nudges = await organiser.slash("setup nudges", state="on", days=21)

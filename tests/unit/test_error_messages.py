@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from discord import app_commands
 
-from bot.client import DMOnly, describe_failure
 from bot.errors import InvalidInput
+from bot.interactions import DMOnly, describe_failure
 
 
 @pytest.mark.parametrize(
