@@ -9,5 +9,6 @@ POSTS_JOB = "group-posts"  # cogs/rhythm.py: the weekly check-in, prompt, recap,
 REMINDER_JOB = "followup-reminders"  # cogs/followups.py: follow-up reminder DMs
 NUDGES_JOB = "inactivity-nudges"  # cogs/rhythm.py: one kind DM after a quiet stretch
 EXERCISE_NUDGE_JOB = "exercise-nudges"  # cogs/exercises.py: a paused exercise, three days on
+WELCOME_JOB = "welcomes"  # cogs/community.py: a welcome that failed when the bot joined
 
-ALL_JOBS = (POSTS_JOB, REMINDER_JOB, NUDGES_JOB, EXERCISE_NUDGE_JOB)
+ALL_JOBS = (POSTS_JOB, REMINDER_JOB, NUDGES_JOB, EXERCISE_NUDGE_JOB, WELCOME_JOB)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.jobs import EXERCISE_NUDGE_JOB
 from bot.render import exercises as render
 from bot.render.limits import MESSAGE_CHARS, clip
 from bot.services.exercises import runs, sheets
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_BUTTONS = 5
-NUDGE_JOB = "exercise-nudges"
+
 ALREADY_ANSWERED = "That was already answered. Here is where you are now:"
 
 
@@ -55,7 +56,7 @@ async def send_step(
     """Everything one turn has to say, in order."""
     turn = step.turn
     if turn.paused:
-        bot.scheduler.poke(NUDGE_JOB)
+        bot.scheduler.poke(EXERCISE_NUDGE_JOB)
     if step.created:
         bot.poke_reminders()
     for note in turn.notes:

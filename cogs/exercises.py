@@ -12,12 +12,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions import describe_failure, new_incident_id
+from bot.jobs import EXERCISE_NUDGE_JOB
 from bot.render import exercises as render
 from bot.services.delivery import SENT_NOTHING, Claim, Result, earliest
 from bot.services.exercises import runs, sheets
 from bot.views import OwnedView
 from cogs._choices import opportunity_autocomplete
-from cogs._exercise_ui import DYNAMIC_ITEMS, NUDGE_JOB, send_step
+from cogs._exercise_ui import DYNAMIC_ITEMS, send_step
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -108,7 +109,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.bot.scheduler.register(NUDGE_JOB, self.send_nudges)
+        self.bot.scheduler.register(EXERCISE_NUDGE_JOB, self.send_nudges)
 
     # -- commands ----------------------------------------------------------------------------
 

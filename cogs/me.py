@@ -164,8 +164,9 @@ class Me(commands.GroupCog, group_name="me"):
             hidden=hidden,
         )
         text = (
-            "You're hidden from this group's leaderboard and recaps. Your wins still count "
-            "in the group's totals, without your name."
+            "You're hidden from this group's public posts: leaderboard, recaps, celebrations "
+            "and shared plans never name you. Your wins still count in the group's totals, "
+            "without your name, and the organisers' private report still lists you."
             if hidden
             else "You're back on this group's leaderboard."
         )

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.clock import Clock
 from bot.db import Database
 from bot.db import groups as groups_db
 from bot.db import people as people_db
+from bot.services.delivery import Due
+
+WELCOME_KIND = "welcome"
+# A welcome the bot could not send when it joined is tried again for a day.
+WELCOME_KINDS = {WELCOME_KIND: timedelta(days=1)}
 
 
 async def record_presence(
@@ -20,12 +27,13 @@ async def record_presence(
             await people_db.touch_member(conn, guild_id, user_id, now)
 
 
-async def group_joined(db: Database, clock: Clock, *, guild_id: int, name: str) -> bool:
-    """Record a server the bot is in; True the first time, when a welcome should be sent."""
+async def group_joined(db: Database, clock: Clock, *, guild_id: int, name: str) -> Due | None:
+    """Record a server the bot is in; the first time, the welcome to deliver."""
     now = clock.now()
     async with db.transaction() as conn:
         await groups_db.upsert(conn, guild_id, name, now)
-        return await groups_db.mark_welcomed(conn, guild_id, now)
+        first = await groups_db.mark_welcomed(conn, guild_id, now)
+    return Due(WELCOME_KIND, guild_id, "once", now, guild_id=guild_id) if first else None
 
 
 async def group_left(db: Database, clock: Clock, *, guild_id: int) -> None:

@@ -170,19 +170,27 @@ class Courier:
             items.setdefault((item.kind, item.target_id, item.period), item)
         gate = asyncio.Semaphore(self.fanout)
 
-        async def one(item: Due) -> None:
+        async def one(item: Due) -> bool:
             async with gate:
-                if not self.stopping:
-                    await self._one(item, kinds[item.kind], send)
+                if self.stopping:
+                    return True
+                return await self._one(item, kinds[item.kind], send)
 
         results = await asyncio.gather(*(one(i) for i in items.values()), return_exceptions=True)
         for failure in (r for r in results if isinstance(r, BaseException)):
             if isinstance(failure, asyncio.CancelledError):
                 raise failure
             log.error("A delivery worker failed", exc_info=failure)
-        return await deliveries_db.next_attempt(self.db, list(kinds))
+        later = await deliveries_db.next_attempt(self.db, list(kinds))
+        if any(r is not True for r in results):
+            # Some item could not even be claimed (the database was held): it is not in the
+            # ledger yet, so nothing there would bring this job back for it. Come back soon.
+            return earliest(later, self.clock.now() + FIRST_RETRY)
+        return later
 
     async def _give_up_expired(self, kinds: dict[str, timedelta], now: datetime) -> None:
+        if await deliveries_db.next_attempt(self.db, list(kinds)) is None:
+            return  # nothing unfinished: a read, not a write under the single writer
         try:
             async with self.db.transaction() as conn:
                 given_up = await deliveries_db.give_up_expired(
@@ -194,10 +202,11 @@ class Courier:
         if given_up:
             log.warning("Gave up %d deliveries whose grace window closed", given_up)
 
-    async def _one(self, item: Due, grace: timedelta, send: Send) -> None:
+    async def _one(self, item: Due, grace: timedelta, send: Send) -> bool:
+        """Claim, send and record one item; False when it could not be claimed for now."""
         now = self.clock.now()
         if now - item.due_at > grace:
-            return  # its window closed; _give_up_expired or record_missed deal with it
+            return True  # its window closed; _give_up_expired or record_missed deal with it
         try:
             async with self.db.transaction() as conn:
                 row = await deliveries_db.claim(
@@ -214,20 +223,20 @@ class Courier:
         except sqlite3.OperationalError as exc:
             # Not claimed, so nothing is lost: the next run (soon, see next_wake) tries again.
             log.warning("Could not claim %s/%s (%s); will retry", item.kind, item.target_id, exc)
-            return
+            return False
         if row is None:
-            return  # finished already, or someone else holds it
+            return True  # finished already, or someone else holds it
         claim = Claim.of(row)
         if claim.user_id is not None and claim.user_id in self.forgotten:
             await self._record(
                 claim, Result(Outcome.SKIPPED, detail="the member deleted their data")
             )
-            return
+            return True
         try:
             result = await send(claim)
         except ShuttingDown:
             await self._release(claim)
-            return
+            return True
         except asyncio.CancelledError:
             # Stopped mid-request: Discord may or may not have the message. The lease runs
             # out and the next start sends it again with the same nonce.
@@ -235,6 +244,7 @@ class Courier:
         except Exception as exc:
             result = self._unexpected(claim, exc)
         await self._record(claim, result)
+        return True
 
     def _unexpected(self, claim: Claim, exc: Exception) -> Result:
         if is_transient_error(exc):

@@ -55,6 +55,9 @@ async def report(db: Database, clock: Clock, guild_id: int) -> Report:
             "weeks_committed",
             "commitments_kept",
             "quiet",
+            # Hidden members are listed here (organisers reach out to quiet members
+            # privately) and marked, so nobody names them in the group.
+            "hidden",
         ]
     )
     quiet = []
@@ -84,6 +87,7 @@ async def report(db: Database, clock: Clock, guild_id: int) -> Report:
                 len(commitments.get(user, [])),
                 kept,
                 "yes" if is_quiet else "",
+                "yes" if row["hidden"] else "",
             ]
         )
     return Report(len(members), len(week), sum(week.values()), quiet, out.getvalue())

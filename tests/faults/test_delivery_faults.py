@@ -201,3 +201,18 @@ async def test_closed_dms_are_recorded_and_not_retried(
     assert await bot.db.fetchval(
         "SELECT dm_closed_at IS NOT NULL FROM users WHERE user_id = ?", (alice.id,)
     )
+
+
+async def test_a_welcome_that_failed_is_sent_later_not_lost(
+    emulator: Emulator, bot: Running, clock: ManualClock
+) -> None:
+    emulator.fail("POST", POSTS, status=503, times=1)
+    club = emulator.add_guild("New Club", channels=("lobby",))
+    for _ in range(100):  # the bot hears of the new server over the gateway
+        if await bot.db.fetchval("SELECT welcomed_at FROM guilds WHERE guild_id = ?", (club.id,)):
+            break
+        await asyncio.sleep(0.02)
+    await bot.scheduler.idle()
+    assert posted(emulator, club.channel("lobby"), "Thanks for adding") == []
+    await tick(bot, clock, clock.now() + timedelta(seconds=31))
+    assert len(posted(emulator, club.channel("lobby"), "Thanks for adding")) == 1

@@ -262,3 +262,25 @@ async def test_delete_removes_public_posts_and_cancels_pending_dms(
         and ("Plan to delete" in m.text() or "just logged" in m.text())
     ]
     assert left == [], "public posts made for the member stay after /me delete"
+
+
+async def test_the_organisers_report_marks_hidden_members_and_they_are_told(
+    emulator: Emulator,
+    bot: Running,
+    clock: ManualClock,
+    organiser: Person,
+    alice: Person,
+    guild: Guild,
+) -> None:
+    # The choice: the report is private to organisers, who need it to reach out to quiet
+    # members, so it lists hidden members too, marked so nobody names them in public.
+    hidden = await alice.slash("me leaderboard", visibility="hide")
+    assert "report" in hidden.message.content  # the member knows what hiding covers
+    await alice.slash("win", kind="networking", who="Bea")
+    reply = await organiser.slash("setup report")
+    message = await reply.followup()
+    [(_, data)] = message.attachments
+    lines = data.decode().splitlines()
+    assert lines[0].endswith(",hidden")
+    row = next(line for line in lines if line.startswith(f"{alice.id},"))
+    assert row.endswith(",yes")
