@@ -89,3 +89,38 @@ class GuardedItem:
             await self.run(interaction)
         except Exception as error:
             await handle_interaction_error(interaction, error)
+
+
+class EmbedPages(OwnedView):
+    """Previous / Next through a list of embeds (answers, a long pipeline...)."""
+
+    def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
+        super().__init__(owner_id)
+        self.pages, self.index = pages, 0
+        self.update()
+
+    def update(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction[Any], _: Any) -> None:
+        self.index -= 1
+        self.update()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction[Any], _: Any) -> None:
+        self.index += 1
+        self.update()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+
+async def send_pages(interaction: discord.Interaction[Any], pages: list[discord.Embed]) -> None:
+    """Answer privately with the first page, and buttons to turn pages when there are more."""
+    if len(pages) == 1:
+        await interaction.response.send_message(embed=pages[0], ephemeral=True)
+        return
+    view = EmbedPages(interaction.user.id, pages)
+    await interaction.response.send_message(embed=pages[0], view=view, ephemeral=True)
+    view.message = await interaction.original_response()

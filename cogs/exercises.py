@@ -16,7 +16,7 @@ from bot.jobs import EXERCISE_NUDGE_JOB
 from bot.render import exercises as render
 from bot.services.delivery import SENT_NOTHING, Claim, Result, earliest
 from bot.services.exercises import runs, sheets
-from bot.views import OwnedView
+from bot.views import OwnedView, send_pages
 from cogs._choices import opportunity_autocomplete
 from cogs._exercise_ui import DYNAMIC_ITEMS, send_step
 
@@ -75,29 +75,6 @@ class ResumeOrRestart(OwnedView):
     ) -> None:
         await interaction.response.edit_message(view=None)
         await self.cog.start_in_dm(interaction, self.exercise_id, self.opportunity_id, restart=True)
-
-
-class Pages(OwnedView):
-    def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
-        super().__init__(owner_id)
-        self.pages, self.index = pages, 0
-        self.update()
-
-    def update(self) -> None:
-        self.previous.disabled = self.index == 0
-        self.next.disabled = self.index >= len(self.pages) - 1
-
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction[Any], _: Any) -> None:
-        self.index -= 1
-        self.update()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction[Any], _: Any) -> None:
-        self.index += 1
-        self.update()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
 
 class Exercises(commands.GroupCog, group_name="exercise"):
@@ -247,13 +224,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
             user_id=interaction.user.id,
             exercise_id=name,
         )
-        pages = render.sheet_pages(sheet)
-        if len(pages) == 1:
-            await interaction.response.send_message(embed=pages[0], ephemeral=True)
-            return
-        view = Pages(interaction.user.id, pages)
-        await interaction.response.send_message(embed=pages[0], view=view, ephemeral=True)
-        view.message = await interaction.original_response()
+        await send_pages(interaction, render.sheet_pages(sheet))
 
     @app_commands.command(name="export")
     async def export(self, interaction: discord.Interaction[NextInterviewBot]) -> None:

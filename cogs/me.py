@@ -141,7 +141,6 @@ class Me(commands.GroupCog, group_name="me"):
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="leaderboard")
-    @app_commands.guild_only()
     @app_commands.describe(
         visibility="hide: leave this group's leaderboard and recaps; show: return"
     )
@@ -155,11 +154,15 @@ class Me(commands.GroupCog, group_name="me"):
         self, interaction: discord.Interaction[NextInterviewBot], visibility: str
     ) -> None:
         """Hide from (or return to) this group's leaderboard and recaps."""
+        # guild_only() is not applied to a subcommand of a group usable in DMs (/me is), so
+        # the check is made here.
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage
         hidden = visibility == "hide"
         await privacy.set_hidden(
             self.bot.db,
             self.bot.clock,
-            guild_id=interaction.guild_id or 0,
+            guild_id=interaction.guild_id,
             user_id=interaction.user.id,
             hidden=hidden,
         )

@@ -13,7 +13,7 @@ from bot.render import wins as render
 from bot.services import pipeline as pipeline_service
 from bot.services import target as target_service
 from bot.services.kinds import Outcome, Stage
-from bot.views import OwnedView
+from bot.views import OwnedView, send_pages
 from cogs._choices import follow_up_autocomplete, opportunity_autocomplete
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         view = await pipeline_service.overview(
             self.bot.db, self.bot.clock, user_id=interaction.user.id
         )
-        await interaction.response.send_message(embed=render.pipeline(view), ephemeral=True)
+        await send_pages(interaction, render.pipeline(view))
 
     @app_commands.command(name="move")
     @app_commands.describe(opportunity="The opportunity to move", stage="Its new stage")

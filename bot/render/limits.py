@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+import discord
 
 MESSAGE_CHARS = 2_000
 EMBED_TITLE = 256
@@ -43,3 +46,29 @@ def pack_lines(lines: Iterable[str], limit: int) -> list[str]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def embed_pages(
+    title: str, description: str, fields: list[tuple[str, str]], colour: Any
+) -> list[discord.Embed]:
+    """Fields spread over as many embeds as Discord's limits need: at most 25 fields and
+    6,000 characters each (one message shows one page), numbered when there are several."""
+    budget = EMBED_TOTAL - len(title) - len(description) - 40  # the footer's "Page n of m"
+    pages: list[discord.Embed] = []
+    current = discord.Embed(title=title, description=description, colour=colour)
+    used = 0
+    for name, value in fields:
+        name, value = clip(name, EMBED_FIELD_NAME), clip(value, EMBED_FIELD_VALUE)
+        if current.fields and (
+            len(current.fields) >= EMBED_FIELDS or used + len(name) + len(value) > budget
+        ):
+            pages.append(current)
+            current = discord.Embed(title=title, description=description, colour=colour)
+            used = 0
+        current.add_field(name=name, value=value, inline=False)
+        used += len(name) + len(value)
+    pages.append(current)
+    if len(pages) > 1:
+        for number, page in enumerate(pages, start=1):
+            page.set_footer(text=f"Page {number} of {len(pages)}")
+    return pages

@@ -7,7 +7,14 @@ from datetime import date
 import discord
 
 from bot.render.help import BRAND_COLOUR
-from bot.render.limits import EMBED_DESCRIPTION, EMBED_FIELD_VALUE, MESSAGE_CHARS, clip, pack_lines
+from bot.render.limits import (
+    EMBED_DESCRIPTION,
+    EMBED_FIELD_VALUE,
+    MESSAGE_CHARS,
+    clip,
+    embed_pages,
+    pack_lines,
+)
 from bot.render.safe import inert
 from bot.render.words import plural
 from bot.services.dates import format_day
@@ -134,12 +141,9 @@ def reminder(items: list[FollowUp], today: date) -> discord.Embed:
     )
 
 
-def pipeline(view: PipelineView) -> discord.Embed:
-    embed = discord.Embed(
-        title="Your pipeline",
-        colour=BRAND_COLOUR,
-        description=f"**{view.in_the_works}** in the works (aim for 6-10).",
-    )
+def pipeline(view: PipelineView) -> list[discord.Embed]:
+    """The pipeline by stage, over as many pages as it needs."""
+    fields: list[tuple[str, str]] = []
     for stage, items in view.by_stage.items():
         if not items:
             continue
@@ -156,15 +160,15 @@ def pipeline(view: PipelineView) -> discord.Embed:
             )
         for index, chunk in enumerate(pack_lines(lines, EMBED_FIELD_VALUE)):
             name = f"{stage.value.title()} ({len(items)})" + (" cont." if index else "")
-            if len(embed.fields) < 24:
-                embed.add_field(name=name, value=chunk, inline=False)
+            fields.append((name, chunk))
     if view.nudges:
-        embed.add_field(
-            name="What would help",
-            value=clip("\n".join(view.nudges), EMBED_FIELD_VALUE),
-            inline=False,
-        )
-    return embed
+        fields.append(("What would help", clip("\n".join(view.nudges), EMBED_FIELD_VALUE)))
+    return embed_pages(
+        "Your pipeline",
+        f"**{view.in_the_works}** in the works (aim for 6-10).",
+        fields,
+        BRAND_COLOUR,
+    )
 
 
 def comparison(result: Comparison, title: str) -> discord.Embed:

@@ -30,7 +30,10 @@ from bot.local import make_token
 
 GROUPS = 200
 MEMBERS = 400
-KILL_AFTER = 120  # messages created before the crash
+KILL_AFTER = 120  # messages created before the crash (or the stop)
+# Where kill -9 falls: the first message, the middle of the check-ins, deep in the DMs; each
+# just before Discord stores the message and just after it did (before the bot heard back).
+KILL_POINTS = [("before", 1), ("after", 1), ("before", 120), ("after", 120), ("after", 480)]
 START = datetime(2026, 11, 16, 9, 0, 30, tzinfo=UTC)  # Monday: check-ins and reminders due
 SUNDAY = datetime(2026, 11, 15, 20, 0, tzinfo=UTC)  # after the Sunday leaderboard
 POSTS = r"/channels/\d+/messages"
@@ -156,12 +159,12 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         await emulator.stop()
 
 
-def on_nth_message(world: World, phase: str, action: object) -> None:
-    """Run ``action`` once, when the Nth bot message is about to be (or was just) stored."""
+def on_nth_message(world: World, phase: str, action: object, nth: int = KILL_AFTER) -> None:
+    """Run ``action`` once, when the nth bot message is about to be (or was just) stored."""
 
     def hook() -> None:
         world.created += 1
-        if world.created == KILL_AFTER:
+        if world.created == nth:
             action()  # type: ignore[operator]
 
     world.emulator.on_request("POST", POSTS, phase, hook)
@@ -173,7 +176,10 @@ async def wait_for_exit(process: asyncio.subprocess.Process, limit: float) -> fl
     return time.monotonic() - began
 
 
-async def crash_and_recover(world: World, phase: str) -> None:
+@pytest.mark.parametrize(("phase", "nth"), KILL_POINTS, ids=[f"{p}-{n}" for p, n in KILL_POINTS])
+async def test_kill_9_mid_fan_out_loses_nothing_and_repeats_nothing(
+    world: World, phase: str, nth: int
+) -> None:
     bot = await world.start_bot(START)
     killed = asyncio.Event()
 
@@ -181,7 +187,7 @@ async def crash_and_recover(world: World, phase: str) -> None:
         os.kill(bot.pid, signal.SIGKILL)  # at this very instant, mid-request
         killed.set()
 
-    on_nth_message(world, phase, kill)
+    on_nth_message(world, phase, kill, nth)
     await asyncio.wait_for(killed.wait(), timeout=60)
     await bot.wait()
     assert bot.returncode == -signal.SIGKILL
@@ -195,14 +201,6 @@ async def crash_and_recover(world: World, phase: str) -> None:
         await wait_for_exit(again, SIGTERM_LIMIT)
     world.assert_exactly_once()
     assert time.monotonic() - began < FINISH_TIMEOUT
-
-
-async def test_kill_9_before_discords_write(world: World) -> None:
-    await crash_and_recover(world, "before")
-
-
-async def test_kill_9_after_discords_write_before_ours(world: World) -> None:
-    await crash_and_recover(world, "after")
 
 
 @pytest.mark.parametrize("locked", [False, True], ids=["plain", "database locked"])
