@@ -8,6 +8,10 @@ import aiosqlite
 
 from bot.db.core import Database, Row, to_db
 
+# "The latest win" only among times that can be read: a damaged row (text that is not a time,
+# which sorts after every real one) must not hide the real latest win or break its reader.
+READABLE = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*'"
+
 
 async def set_group_field(
     conn: aiosqlite.Connection, guild_id: int, column: str, value: object
@@ -152,9 +156,10 @@ async def follow_ups_due_in_group(db: Database, guild_id: int, first: str, last:
 
 
 async def last_win_per_member(db: Database, guild_id: int) -> dict[int, str]:
-    query = """
-        SELECT user_id, max(happened_at) FROM group_wins WHERE guild_id = ? GROUP BY user_id
-    """
+    query = f"""
+        SELECT user_id, max(happened_at) FROM group_wins
+        WHERE guild_id = ? AND happened_at GLOB {READABLE} GROUP BY user_id
+    """  # noqa: S608 - a constant
     return {r[0]: r[1] for r in await db.fetchall(query, (guild_id,))}
 
 
@@ -177,11 +182,12 @@ async def inactive_candidates(db: Database) -> list[Row]:
     opportunity, a follow-up, a commitment or an exercise. An organiser who only ran /setup
     is not nudged to log wins.
     """
-    query = """
+    query = f"""
         SELECT m.user_id, g.nudge_days AS days, g.timezone, g.paused_until,
                (SELECT min(joined_at) FROM members AS mm WHERE mm.user_id = m.user_id)
                    AS first_seen,
-               (SELECT max(w.happened_at) FROM wins AS w WHERE w.user_id = m.user_id)
+               (SELECT max(w.happened_at) FROM wins AS w
+                WHERE w.user_id = m.user_id AND w.happened_at GLOB {READABLE})
                    AS last_win
         FROM members AS m
         JOIN guilds AS g ON g.guild_id = m.guild_id
@@ -192,12 +198,14 @@ async def inactive_candidates(db: Database) -> list[Row]:
                OR EXISTS (SELECT 1 FROM follow_ups AS f WHERE f.user_id = m.user_id)
                OR EXISTS (SELECT 1 FROM commitments AS c WHERE c.user_id = m.user_id)
                OR EXISTS (SELECT 1 FROM exercise_runs AS r WHERE r.user_id = m.user_id))
-    """
+    """  # noqa: S608 - a constant
     return await db.fetchall(query)
 
 
 async def last_win_of(db: Database, user_id: int) -> str | None:
-    query = "SELECT max(happened_at) FROM wins WHERE user_id = ?"
+    query = f"""
+        SELECT max(happened_at) FROM wins WHERE user_id = ? AND happened_at GLOB {READABLE}
+    """  # noqa: S608 - a constant
     return await db.fetchval(query, (user_id,))
 
 

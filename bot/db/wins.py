@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 import aiosqlite
 
-from bot.db.core import Database, Row, inserted_id, to_db
+from bot.db.core import Database, Row, from_db, inserted_id, to_db
+
+log = logging.getLogger(__name__)
 
 
 async def insert(
@@ -98,10 +101,20 @@ async def count_between(db: Database, user_id: int, start: datetime, end: dateti
     return int(await db.fetchval(query, (user_id, to_db(start), to_db(end))))
 
 
-async def times_since(db: Database, user_id: int, since: datetime) -> list[str]:
-    """Instants of a member's wins since ``since`` (streaks and weekly charts)."""
-    query = "SELECT happened_at FROM wins WHERE user_id = ? AND happened_at >= ?"
-    return [row[0] for row in await db.fetchall(query, (user_id, to_db(since)))]
+async def times_since(db: Database, user_id: int, since: datetime) -> list[datetime]:
+    """Instants of a member's wins since ``since`` (streaks and weekly charts).
+
+    A row whose time cannot be read (a damaged or hand-edited database) is left out and
+    logged: one bad row must not stop a member's stats or a group's leaderboard.
+    """
+    query = "SELECT win_id, happened_at FROM wins WHERE user_id = ? AND happened_at >= ?"
+    times = []
+    for row in await db.fetchall(query, (user_id, to_db(since))):
+        try:
+            times.append(from_db(row[1]))
+        except ValueError:
+            log.error("Win %s has an unreadable time %r; left out", row[0], row[1][:40])
+    return times
 
 
 async def totals_by_kind(db: Database, user_id: int) -> dict[str, int]:

@@ -18,6 +18,7 @@ from bot.db import wins as wins_db
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
 from bot.services import public as public_service
+from bot.services import stats as stats_service
 from bot.services.dates import parse_follow_up
 from bot.services.delivery import Claim, Due
 from bot.services.kinds import DEFAULT_POINTS, WinKind
@@ -35,7 +36,7 @@ from bot.services.schedules import (
 )
 from bot.services.schedules import Due as ScheduleDue
 from bot.services.text import clean_block, echo
-from bot.services.weeks import current_week, local_date, streak, week_bounds
+from bot.services.weeks import current_week, week_bounds
 
 log = logging.getLogger(__name__)
 
@@ -425,15 +426,6 @@ async def recap_post(db: Database, guild_id: int, period: str, zone: ZoneInfo) -
     return RecapPost(progress, others, {k: totals.get(k.value, 0) for k in WinKind})
 
 
-async def _streak(db: Database, clock: Clock, user_id: int, now: datetime) -> int:
-    profile = await profile_service.load(db, clock, user_id)
-    since = now - timedelta(weeks=104)
-    days = [
-        local_date(from_db(t), profile.zone) for t in await wins_db.times_since(db, user_id, since)
-    ]
-    return streak(days, profile.today(now))
-
-
 async def board(db: Database, clock: Clock, guild_id: int, period: str = "week") -> Board:
     """Top members by points for the week (or month, or all time) in the group's zone."""
     group = await settings(db, guild_id)
@@ -454,7 +446,12 @@ async def board(db: Database, clock: Clock, guild_id: int, period: str = "week")
         previous = sum((await wins_db.group_kind_totals(db, guild_id, *before)).values())
     rows = await wins_db.group_leaders(db, guild_id, start, end, points, limit=LEADERS)
     leaders = [
-        Leader(r["user_id"], r["points"], r["wins"], await _streak(db, clock, r["user_id"], now))
+        Leader(
+            r["user_id"],
+            r["points"],
+            r["wins"],
+            await stats_service.streak_of(db, clock, r["user_id"], now),
+        )
         for r in rows
     ]
     total = sum((await wins_db.group_kind_totals(db, guild_id, start, end)).values())

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.clock import Clock
-from bot.db import Database, from_db
+from bot.db import Database
 from bot.db import pipeline as pipeline_db
 from bot.db import wins as wins_db
 from bot.services import profile as profile_service
@@ -14,7 +14,7 @@ from bot.services.kinds import WinKind
 from bot.services.weeks import current_week, local_date, streak, week_bounds, week_start
 
 HISTORY_WEEKS = 12
-# Streaks longer than this many weeks are shown as this many: a year of history is enough.
+# Streaks are counted over the last two years at most: longer ones show as 104 weeks.
 STREAK_LOOKBACK_WEEKS = 104
 
 
@@ -37,8 +37,8 @@ async def member_stats(db: Database, clock: Clock, *, user_id: int) -> MemberSta
         this_monday - timedelta(weeks=STREAK_LOOKBACK_WEEKS), profile.zone
     )
     days = [
-        local_date(from_db(text), profile.zone)
-        for text in await wins_db.times_since(db, user_id, lookback_start)
+        local_date(moment, profile.zone)
+        for moment in await wins_db.times_since(db, user_id, lookback_start)
     ]
     per_week: dict[date, int] = {}
     for day in days:
@@ -55,3 +55,16 @@ async def member_stats(db: Database, clock: Clock, *, user_id: int) -> MemberSta
         in_the_works=await pipeline_db.in_the_works(db, user_id),
         weekly=[(monday, per_week.get(monday, 0)) for monday in mondays],
     )
+
+
+async def streak_of(db: Database, clock: Clock, user_id: int, now: datetime) -> int:
+    """Weeks in a row with a win, in the member's own zone (the leaderboard's streak)."""
+    profile = await profile_service.load(db, clock, user_id)
+    lookback_start, _ = week_bounds(
+        current_week(now, profile.zone) - timedelta(weeks=STREAK_LOOKBACK_WEEKS), profile.zone
+    )
+    days = [
+        local_date(moment, profile.zone)
+        for moment in await wins_db.times_since(db, user_id, lookback_start)
+    ]
+    return streak(days, profile.today(now))

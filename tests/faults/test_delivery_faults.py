@@ -216,3 +216,26 @@ async def test_a_welcome_that_failed_is_sent_later_not_lost(
     assert posted(emulator, club.channel("lobby"), "Thanks for adding") == []
     await tick(bot, clock, clock.now() + timedelta(seconds=31))
     assert len(posted(emulator, club.channel("lobby"), "Thanks for adding")) == 1
+
+
+async def test_one_unreadable_row_stops_no_post_and_no_command(
+    emulator: Emulator, bot: Running, clock: ManualClock, guild: Guild, alice: Person
+) -> None:
+    # Issue #9: one member's odd date once stopped the whole group's leaderboard, /me stats
+    # and the report. A row no build should write (a damaged or hand-edited database) is
+    # skipped and logged, never fatal.
+    organiser = emulator.add_person("olga", guilds=[guild], manage_guild=True)
+    await organiser.slash("setup channel", channel=guild.channel("general"))
+    await alice.slash("win", kind="networking", who="Bea")
+    for happened in ("garbage", "999-12-31T12:00:00.000000Z"):
+        await bot.db.execute(
+            "INSERT INTO wins (user_id, kind, who, happened_on, happened_at, created_at) "
+            "VALUES (?, 'networking', 'X', '2026-11-16', ?, '2026-11-16T08:00:00.000000Z')",
+            (alice.id, happened),
+        )
+    stats = await alice.slash("me stats")
+    assert "incident" not in (await stats.followup()).text()
+    report = await organiser.slash("setup report")
+    assert "incident" not in (await report.followup()).text()
+    await tick(bot, clock, datetime(2026, 11, 22, 18, 0, 20, tzinfo=UTC))
+    assert len(posted(emulator, guild.channel("general"), "Leaderboard")) == 1
