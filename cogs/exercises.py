@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DM_CLOSED = 50007
 DMS_CLOSED_HELP = (
     "I can't send you direct messages, and the exercises happen there so your answers stay "
     "private. To allow them: right-click this server's icon > **Privacy Settings** > turn on "
