@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 DM_CLOSED_NOTICE = (
     "I tried to send you your follow-up reminders by DM, but your DMs are closed to me. "
     "To get them: right-click the server icon > Privacy Settings > allow Direct Messages. "
-    "I'll try again with your next reminder; `/me reminders off` stops them."
+    "I'll try again with your next reminder; `/me reminders state:off` stops them."
 )
 SCHEDULER_STOP_TIMEOUT = 3.0  # in-flight sends are short; the process must exit within 10 s
 PRESENCE_WAIT = 0.5  # seconds a command waits for its presence write before going ahead
