@@ -10,5 +10,15 @@ REMINDER_JOB = "followup-reminders"  # cogs/followups.py: follow-up reminder DMs
 NUDGES_JOB = "inactivity-nudges"  # cogs/rhythm.py: one kind DM after a quiet stretch
 EXERCISE_NUDGE_JOB = "exercise-nudges"  # cogs/exercises.py: a paused exercise, three days on
 WELCOME_JOB = "welcomes"  # cogs/community.py: a welcome that failed when the bot joined
+INTERVIEW_DAY_JOB = "interview-day"  # the interview-day card, the morning of an interview
+NETWORK_JOB = "group-network"  # cheers digests, partner cycles and check-ins, introductions
 
-ALL_JOBS = (POSTS_JOB, REMINDER_JOB, NUDGES_JOB, EXERCISE_NUDGE_JOB, WELCOME_JOB)
+ALL_JOBS = (
+    POSTS_JOB,
+    REMINDER_JOB,
+    NUDGES_JOB,
+    EXERCISE_NUDGE_JOB,
+    WELCOME_JOB,
+    INTERVIEW_DAY_JOB,
+    NETWORK_JOB,
+)

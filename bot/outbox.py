@@ -117,14 +117,19 @@ class Outbox:
         return Result(Outcome.SENT, message_id=message.id)
 
     async def publish(
-        self, post: public.PublicPost, channel_id: int, guild_id: int | None, content: str
+        self,
+        post: public.PublicPost,
+        channel_id: int,
+        guild_id: int | None,
+        content: str,
+        **extra: Any,
     ) -> bool:
         """Post (or bring up to date) the one public message a member's action calls for.
 
         A first claim posts, with a nonce from the claim so a retried request is recognised;
         a later one edits the message already there; a claim another press holds right now
         does nothing. False when the message could not be posted (the claim is released so
-        the member can try again)."""
+        the member can try again). ``extra`` goes with the message (a view, say)."""
         db = self.bot.db
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
         none = discord.AllowedMentions.none()
@@ -132,7 +137,7 @@ class Outbox:
             existing = self.bot.get_partial_messageable(post.channel_id, guild_id=guild_id)
             try:
                 await existing.get_partial_message(post.message_id).edit(
-                    content=content, allowed_mentions=none
+                    content=content, allowed_mentions=none, **extra
                 )
                 return True
             except discord.NotFound:
@@ -146,7 +151,7 @@ class Outbox:
         # nonce is the same, so a send that reached Discord unnoticed is not repeated.
         nonce = nonce_for("public", post.kind, post.guild_id, post.user_id, post.ref)
         try:
-            message = await channel.send(content, nonce=nonce, allowed_mentions=none)
+            message = await channel.send(content, nonce=nonce, allowed_mentions=none, **extra)
         except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("Public post %s not posted: %s", post.post_id, exc)
             await public.release(db, post)

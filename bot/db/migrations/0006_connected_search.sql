@@ -1,0 +1,1 @@
+-- One connected job search (issue #10): filled in by that work.

@@ -1,0 +1,1 @@
+-- The group as a network (issue #11): filled in by that work.
