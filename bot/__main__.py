@@ -73,8 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument(
         "--db",
         type=Path,
-        default=Path("sandbox.db"),
-        help="database file that keeps the sandbox's state (default sandbox.db)",
+        default=None,
+        help="database file that keeps the sandbox's state (default: sandbox.db in your "
+        "user data folder, e.g. ~/.local/share/nextinterview)",
     )
     sandbox.add_argument(
         "--exercises",
@@ -166,7 +167,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_sandbox(args: argparse.Namespace) -> int:
     from datetime import datetime
 
-    from bot.sandbox import run_sandbox
+    from bot.sandbox import run_sandbox, sandbox_database
 
     start = None
     if args.start:
@@ -177,7 +178,8 @@ def _cmd_sandbox(args: argparse.Namespace) -> int:
         if start.tzinfo is None:
             raise ConfigError("--start needs a time zone, e.g. 2026-11-16T08:00Z")
     setup_logging("WARNING")
-    return asyncio.run(run_sandbox(args.db, start=start, exercises=args.exercises))
+    database = args.db or sandbox_database()
+    return asyncio.run(run_sandbox(database, start=start, exercises=args.exercises))
 
 
 def _cmd_check(args: argparse.Namespace) -> int:

@@ -1,15 +1,16 @@
-"""Where shipped data lives, in a checkout and in an installed package."""
+"""Where shipped data lives: the exercises are package data, found through importlib.resources
+in a checkout, an editable install or any installed wheel (a venv, --user, a system site)."""
 
 from __future__ import annotations
 
-import sys
+from importlib import resources
 from pathlib import Path
 
-_CHECKOUT = Path(__file__).resolve().parent.parent / "data"
-_INSTALLED = Path(sys.prefix) / "share" / "nextinterview"
+# data/exercises, shipped under this name (see pyproject.toml).
+EXERCISES_PACKAGE = "nextinterview_exercises"
 
 
 def exercises_dir() -> Path:
-    """``data/exercises`` in a checkout (editable install), else the installed copy."""
-    checkout = _CHECKOUT / "exercises"
-    return checkout if checkout.is_dir() else _INSTALLED / "exercises"
+    """The folder of the built-in exercise files."""
+    # pip installs wheels unzipped, so the package is a real folder the loader can list.
+    return Path(str(resources.files(EXERCISES_PACKAGE)))

@@ -8,6 +8,7 @@ database file you choose, so an exercise author can edit a TOML file, ``:reload`
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import shlex
 import sys
@@ -17,6 +18,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from platformdirs import user_data_path
 
 from bot.app import Running
 from bot.clock import ManualClock
@@ -35,17 +38,23 @@ Type as you would in Discord:
 Steer with:
   :as NAME            be someone else (new names join the group; `olga` is the organiser)
   :who                who is here, and who you are
-  :click LABEL        press the button with that label on the latest message that has it
+  :click LABEL        press a button on the latest message that has it (any unique part
+                      of its label works: :click done)
   :select VALUE[,V2]  choose in the latest menu
-  :advance 3d         move time forward (m, h, d, w); scheduled posts and reminders fire
+  :advance 3d         move time forward (m, h, d, w); posts and reminders fire on the way,
+                      each at its own time
+  :next               jump to the next moment the bot sends something on its own
   :at mon 09:00       move time to the next such moment in the group's time zone
   :time               the current time
   :reload             reload the exercise files (after editing a .toml)
   :help               this text
   :quit               leave (the database keeps everything)
-Forms (modals) are filled field by field when they open."""
+Forms (modals) are filled field by field when they open. Files the bot sends (charts, CSVs,
+exports) are saved to a folder next to the database, and their paths printed."""
 
 CLOCK_KEY = "sandbox_clock"
+PEOPLE_KEY = "sandbox_people"  # every persona, in the order they joined: same ids next time
+NEXT_LIMIT = timedelta(weeks=8)  # :next gives up looking for something to happen after this
 SANDBOX_IDS = 1_763_000_000_000  # a fixed point in time (ms) the sandbox's ids count from
 _DURATION = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -196,8 +205,16 @@ class Sandbox:
         raise ValueError("no message you can see has that")
 
     async def cmd_click(self, label: str) -> None:
-        message = self.latest(lambda m: label in m.buttons())
-        reply = await self.person.click(message, label)
+        wanted = label.strip().lower()
+        if not wanted:
+            raise ValueError("say which button, e.g. :click done")
+        message = self.latest(lambda m: any(wanted in b.lower() for b in m.buttons()))
+        exact = [b for b in message.buttons() if b.lower() == wanted]
+        matching = exact or [b for b in message.buttons() if wanted in b.lower()]
+        if len(set(matching)) > 1:
+            raise ValueError(f"{label!r} matches {sorted(set(matching))}: say more of the label")
+        print(f"  Pressed [{matching[0]}]")
+        reply = await self.person.click(message, matching[0])
         if reply.kind == "modal":
             self.transcript.flush()
             await self.fill(reply)
@@ -221,6 +238,8 @@ class Sandbox:
             raise ValueError("a name is lowercase letters and digits, e.g. :as dana")
         if name not in self.people:
             self.people[name] = self.emulator.add_person(name, guilds=[self.guild])
+            # Remembered, so next time the same name is the same person (same id, same data).
+            await meta_db.put(self.running.db, PEOPLE_KEY, json.dumps(list(self.people)))
             print(f"  {name} joins the server.")
         self.me = self.people[name]
         print(f"  You are now {name}.")
@@ -263,13 +282,33 @@ class Sandbox:
         await self.travel(target.astimezone(UTC))
 
     async def travel(self, when: datetime) -> None:
-        # In steps, so everything due on the way fires in order, as it would in real time.
-        now = self.clock.now()
-        while now < when:
-            now = min(when, now + timedelta(hours=6))
-            self.clock.set(now)
+        # From one scheduled moment to the next, so everything due on the way happens at its
+        # own time, in order, and the transcript shows it then, as real time would.
+        while True:
+            wake = self.running.scheduler.next_wake()
+            if wake is None or wake > when or wake <= self.clock.now():
+                break
+            self.clock.set(wake)
+            await self.running.scheduler.idle()
+            self.transcript.flush()
+        self.clock.set(max(when, self.clock.now()))
+        await self.running.scheduler.idle()
+        await self.settle()
+        self.transcript.flush()
+        await self.cmd_time("")
+
+    async def cmd_next(self, _: str) -> None:
+        """Jump to the next moment the bot sends something on its own."""
+        sent = len(self.emulator.sent_messages)
+        give_up = self.clock.now() + NEXT_LIMIT
+        while len(self.emulator.sent_messages) == sent:
+            wake = self.running.scheduler.next_wake()
+            if wake is None or wake > give_up:
+                raise ValueError("nothing is scheduled in the next 8 weeks")
+            self.clock.set(max(wake, self.clock.now()))
             await self.running.scheduler.idle()
         await self.settle()
+        self.transcript.flush()
         await self.cmd_time("")
 
     async def group_zone(self) -> ZoneInfo:
@@ -355,14 +394,16 @@ async def run_sandbox(
     await emulator.start()
     try:
         guild = emulator.add_guild("Sandbox Club", channels=("general",))
-        people = {
-            "olga": emulator.add_person("olga", guilds=[guild], manage_guild=True),
-            "alice": emulator.add_person("alice", guilds=[guild]),
-            "ben": emulator.add_person("ben", guilds=[guild]),
-        }
+        people = {"olga": emulator.add_person("olga", guilds=[guild], manage_guild=True)}
+        for name in await _saved_people(database):
+            if name not in people:
+                people[name] = emulator.add_person(name, guilds=[guild])
         extra = {"exercises_dir": exercises} if exercises else {}
+        files = database.with_name(f"{database.stem}-files")
+        print(f"Files the bot sends are saved in {files}.")
         async with local_bot(emulator, database, clock, **extra) as running:
-            transcript = Transcript(emulator)
+            await meta_db.put(running.db, PEOPLE_KEY, json.dumps(list(people)))
+            transcript = Transcript(emulator, files=files)
             sandbox = Sandbox(
                 emulator,
                 running,
@@ -382,6 +423,22 @@ async def run_sandbox(
         await emulator.stop()
     print(f"Bye. Everything is kept in {database}.")
     return 0
+
+
+def sandbox_database() -> Path:
+    """The sandbox's own database in the user's data folder, not the working folder."""
+    folder = user_data_path("nextinterview")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "sandbox.db"
+
+
+async def _saved_people(database: Path) -> list[str]:
+    """The personas of earlier runs (alice and ben the first time)."""
+    if not await asyncio.to_thread(database.exists):
+        return ["alice", "ben"]
+    async with Database.open(database) as db:
+        saved = await meta_db.get(db, PEOPLE_KEY)
+    return list(json.loads(saved)) if saved else ["alice", "ben"]
 
 
 async def _saved_clock(database: Path) -> datetime | None:

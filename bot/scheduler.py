@@ -64,6 +64,11 @@ class Scheduler:
         if self._running:
             self.poke(name)
 
+    def next_wake(self) -> datetime | None:
+        """The earliest time a job asked to run again (the sandbox steps time to it)."""
+        wakes = [job.next_wake for job in self._jobs.values() if job.next_wake is not None]
+        return min(wakes) if wakes else None
+
     def poke(self, name: str) -> None:
         """Run a job now, e.g. after a setting changed what it should do next."""
         job = self._jobs.get(name)

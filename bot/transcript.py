@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -87,12 +88,26 @@ def render(emulator: Emulator, message: Message) -> str:
     return "\n".join(out)
 
 
+def save_files(message: Message, folder: Path) -> list[Path]:
+    """Write a message's attachments to ``folder`` (named after the message, so none clash)."""
+    saved = []
+    for name, data in message.attachments:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{message.id}-{Path(name).name}"
+        if path.exists() and path.read_bytes() == data:
+            continue  # an edit of a message whose file was saved already
+        path.write_bytes(data)
+        saved.append(path)
+    return saved
+
+
 @dataclass
 class Transcript:
     """Follows everything the bot sends; prints it as it happens and keeps it as Markdown."""
 
     emulator: Emulator
     echo: bool = True
+    files: Path | None = None  # where attachments are saved (the sandbox), if anywhere
     lines: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     seen: int = 0
@@ -118,6 +133,9 @@ class Transcript:
             edited = " (edited)" if message.edited_timestamp else ""
             self._out(f"[{place(self.emulator, message)}] Next Interview{edited}:")
             self._out(render(self.emulator, message))
+            if self.files is not None:
+                for path in save_files(message, self.files):
+                    self._out(f"  (saved to {path})")
         self.seen = len(sent)
 
     def note(self, text: str) -> None:

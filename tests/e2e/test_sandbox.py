@@ -70,14 +70,14 @@ def test_scripted_session(tmp_path: Path) -> None:
         "Added: **Send a thank-you note** on Tue 17 Nov",  # a button
         "You are now olga.",
         "Weekly posts will go to #general.",
-        "It is Mon 16 Nov 2026 09:00 UTC",  # :at
-        "[#general] Next Interview:",
+        "[#general] Next Interview:",  # :at: the check-in appears when it is posted...
         "Weekly check-in",
+        "It is Mon 16 Nov 2026 09:00 UTC",  # ...and the clock stops at the time asked for
         "How many next conversations this week?: 3",  # the form, field by field
         "**@olga's plan this week** (3 next conversations): Call Bea and Cy",
-        "It is Tue 17 Nov 2026 09:00 UTC",  # :advance, and the reminder it brings
-        "[DM to alice] Next Interview:",
+        "[DM to alice] Next Interview:",  # :advance: the reminder it brings, at 09:00...
         "Today's follow-ups",
+        "It is Tue 17 Nov 2026 09:00 UTC",  # ...and then the time asked for
         "Career advancement: what exactly",  # a DM answer, skips, then a menu choice
         "Reloaded 5 exercises.",
         "dana joins the server.",
@@ -99,3 +99,63 @@ def test_state_is_kept_between_runs(tmp_path: Path) -> None:
     out = run(db, [":time", "/wins period:all", ":quit"], start=None)
     assert "It is Wed 18 Nov 2026 08:00 UTC" in out
     assert "networking conversation** with Ann" in out
+
+
+def test_files_click_by_part_time_and_personas(tmp_path: Path) -> None:
+    # Issue #12: ":click Done" failed (the label is "1. Done"), charts/CSVs/exports were never
+    # saved, ":advance" moved in 6-hour steps so a Monday 09:00 post showed at "Mon 18:00",
+    # and only three personas kept their settings between runs.
+    db = tmp_path / "sandbox.db"
+    out = run(
+        db,
+        [
+            ":as dana",
+            "/me timezone tz:Asia/Tokyo",
+            '/win kind:networking who:"Bea" follow_up:tomorrow',
+            ":as olga",
+            "/setup channel channel:#general",
+            ":next",
+            ":time",
+            ":as dana",
+            ":advance 2d",
+            ":click Done",
+            "/me export",
+            ":quit",
+        ],
+    )
+    assert "Pressed [1. Done]" in out
+    assert "Logged as a follow-up win" in out
+    assert "It is Mon 16 Nov 2026 09:00 UTC" in out  # :next stops at the check-in itself
+    saved = [
+        line.split("saved to ", 1)[1].rstrip(")")
+        for line in out.splitlines()
+        if "saved to " in line
+    ]
+    assert any(path.endswith("my-data.json") for path in saved)
+    assert all(Path(path).is_file() for path in saved)
+    again = run(db, [":as dana", "/me stats", ":quit"], start=None)
+    assert "Asia/Tokyo" in again or "dana" in again
+    zone = (
+        __import__("sqlite3")
+        .connect(db)
+        .execute("SELECT count(*) FROM users WHERE timezone = 'Asia/Tokyo'")
+        .fetchone()[0]
+    )
+    assert zone == 1  # dana is the same person (same id) the second time
+
+
+def test_without_db_the_sandbox_keeps_its_file_out_of_the_working_folder(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", str(tmp_path / "none.env"), "sandbox"],
+        input=":quit\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=tmp_path,
+        env={**__import__("os").environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data")},
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "sandbox.db").exists()
+    assert (home / "data" / "nextinterview" / "sandbox.db").exists()
