@@ -111,7 +111,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     token = settings.token()
     settings.check_database_path()
-    setup_logging(settings.log_level, secrets=[token])
+    setup_logging(settings.log_level, secrets=[token], log_format=settings.log_format)
     return asyncio.run(_serve(settings, token))
 
 

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import pkgutil
 import time
 import weakref
@@ -24,8 +25,9 @@ from bot.config import Settings
 from bot.db import Database
 from bot.db import meta as meta_db
 from bot.db import people as people_db
-from bot.interactions import handle_interaction_error, safe_send_private
+from bot.interactions import describe_failure, handle_interaction_error, safe_send_private
 from bot.jobs import REMINDER_JOB
+from bot.metrics import Metrics, database_answers, health_report
 from bot.outbox import Outbox
 from bot.pacing import Pacer
 from bot.scheduler import Scheduler
@@ -79,6 +81,7 @@ class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
 
     async def interaction_check(self, interaction: discord.Interaction[NextInterviewBot]) -> bool:
         bot = interaction.client
+        interaction.extras["started"] = time.monotonic()
         guild = interaction.guild
         key = (interaction.user.id, guild.id if guild else None)
         now = time.monotonic()
@@ -111,7 +114,18 @@ class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
         interaction: discord.Interaction[NextInterviewBot],
         error: app_commands.AppCommandError,
     ) -> None:
+        if interaction.command is not None:
+            cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+            outcome = "refused" if describe_failure(cause) is not None else "incident"
+            interaction.client.metrics.command_done(
+                interaction.command.qualified_name, outcome, command_seconds(interaction)
+            )
         await handle_interaction_error(interaction, error)
+
+
+def command_seconds(interaction: discord.Interaction[Any]) -> float | None:
+    started = interaction.extras.get("started")
+    return None if started is None else time.monotonic() - started
 
 
 class NextInterviewBot(commands.AutoShardedBot):
@@ -151,11 +165,15 @@ class NextInterviewBot(commands.AutoShardedBot):
         self.db = db
         self.clock = clock
         self.scheduler = scheduler
+        # What operators see (METRICS_PORT): every part below reports into it.
+        self.metrics = Metrics()
+        self.metrics.gateway_latency.set_function(self._gateway_latency)
+        scheduler.on_start = self.metrics.job_started
         # Background sends (reminders, weekly posts) share one pace below the global limit.
-        self.pacer = Pacer(rate=BACKGROUND_RATE, burst=BACKGROUND_BURST)
+        self.pacer = Pacer(rate=BACKGROUND_RATE, burst=BACKGROUND_BURST, on_wait=self.metrics.paced)
         self.outbox = Outbox(self, self.pacer)
         # The exactly-once ledger's worker: claims, sends through the outbox, records.
-        self.courier = Courier(db, clock)
+        self.courier = Courier(db, clock, on_result=self.metrics.delivery_done)
         # People whose closed DMs this process recorded: the database is the truth, this only
         # spares every other command a lookup.
         self.dm_closed_hint: set[int] = set()
@@ -176,6 +194,10 @@ class NextInterviewBot(commands.AutoShardedBot):
         for name in cog_modules():
             await self.load_extension(name)
         await self.sync_commands_if_changed()
+        if self.settings.metrics_port is not None:
+            await self.metrics.serve(
+                self.settings.metrics_host, self.settings.metrics_port, self.health
+            )
         if self.settings.discord_gateway_url and self.shard_count is None:
             # With no shard count, discord.py would connect to the gateway URL that
             # /gateway/bot names; asking for the count here makes it use the configured one.
@@ -228,6 +250,20 @@ class NextInterviewBot(commands.AutoShardedBot):
         task.add_done_callback(finished)
         return task
 
+    async def health(self) -> dict[str, Any]:
+        """The /healthz answer for this process."""
+        database_ok = await database_answers(lambda: self.db.fetchval("SELECT 1"))
+        return health_report(
+            ready=self.is_ready(),
+            database_ok=database_ok,
+            last_run=self.scheduler.last_run,
+            now=self.clock.now(),
+        )
+
+    def _gateway_latency(self) -> float:
+        latency = self.latency
+        return latency if math.isfinite(latency) else 0.0
+
     def get_dm_channel_cached(self, user_id: int) -> discord.DMChannel | None:
         """The DM channel with a member if this process already knows it (no request)."""
         return self._connection._get_private_channel_by_user(user_id)
@@ -239,6 +275,7 @@ class NextInterviewBot(commands.AutoShardedBot):
     async def on_app_command_completion(
         self, interaction: discord.Interaction[NextInterviewBot], command: Any
     ) -> None:
+        self.metrics.command_done(command.qualified_name, "ok", command_seconds(interaction))
         # Told after the reply, so the check never slows a command down.
         if not interaction.extras.get("dm_notice"):
             return
@@ -259,6 +296,7 @@ class NextInterviewBot(commands.AutoShardedBot):
         await self.scheduler.stop(timeout=SCHEDULER_STOP_TIMEOUT)
         for task in list(self._background):
             task.cancel()
+        await self.metrics.stop()
         await super().close()
 
 

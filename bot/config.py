@@ -41,6 +41,9 @@ FIXES: dict[str, str] = {
     "default_timezone": "use a place's IANA time zone name such as Europe/Paris or "
     "America/New_York, or UTC",
     "exercises_dir": "point EXERCISES_DIR at a folder of exercise .toml files, or remove it",
+    "metrics_port": "set METRICS_PORT to a port number (1-65535) or remove it",
+    "metrics_host": "set METRICS_HOST to an address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
+    "log_format": "use text or json",
 }
 
 
@@ -66,6 +69,9 @@ class Settings(BaseSettings):
     shard_ids: Annotated[list[int] | None, NoDecode] = None
     default_timezone: str = "UTC"
     exercises_dir: Path | None = None
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -92,8 +98,18 @@ class Settings(BaseSettings):
             return None
         return value.strip() if isinstance(value, str) else value
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator(
-        "discord_application_id", "dev_guild_id", "shard_count", "shard_ids", mode="before"
+        "discord_application_id",
+        "dev_guild_id",
+        "shard_count",
+        "shard_ids",
+        "metrics_port",
+        mode="before",
     )
     @classmethod
     def _blank_number_is_unset(cls, value: Any) -> Any:

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 
 class Pacer:
     """An async token bucket: ``await pacer.wait()`` before each request."""
 
-    def __init__(self, rate: float, burst: int | None = None) -> None:
+    def __init__(
+        self,
+        rate: float,
+        burst: int | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
@@ -23,8 +29,17 @@ class Pacer:
         self._tokens = self.capacity
         self._updated = time.monotonic()
         self._lock = asyncio.Lock()
+        self.on_wait = on_wait  # told how long each caller waited (metrics)
 
     async def wait(self, cost: float = 1.0) -> None:
+        began = time.monotonic()
+        try:
+            await self._take(cost)
+        finally:
+            if self.on_wait is not None:
+                self.on_wait(time.monotonic() - began)
+
+    async def _take(self, cost: float) -> None:
         async with self._lock:
             while True:
                 now = time.monotonic()

@@ -51,6 +51,9 @@ class Scheduler:
         self._running = False
         self._aps: AsyncIOScheduler | None = None
         self._manual_task: asyncio.Task[None] | None = None
+        # When a job last started (the health check), and a hook told how late each start was.
+        self.last_run: datetime | None = None
+        self.on_start: Callable[[str, timedelta], None] | None = None
 
     @property
     def running(self) -> bool:
@@ -141,6 +144,12 @@ class Scheduler:
             if not self._running:
                 return
             now = self.clock.now()
+            self.last_run = now
+            if self.on_start is not None:
+                due = job.next_wake
+                self.on_start(
+                    job.name, now - due if due is not None and due <= now else timedelta(0)
+                )
             try:
                 next_wake = await job.func(now)
             except Exception:

@@ -132,10 +132,18 @@ def is_transient_error(error: BaseException) -> bool:
 class Courier:
     """Claims, sends and records deliveries for the scheduler's jobs (one per bot)."""
 
-    def __init__(self, db: Database, clock: Clock, *, fanout: int = FANOUT) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        fanout: int = FANOUT,
+        on_result: Callable[[str, str], None] | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.fanout = fanout
+        self.on_result = on_result  # told (kind, outcome) of every attempt (metrics)
         self.stopping = False
         # Members who just deleted their data: nothing more is sent to them by this process,
         # even an item rendered a moment before the delete.
@@ -262,6 +270,8 @@ class Courier:
         return Result(outcome, detail=f"internal error ({type(exc).__name__})")
 
     async def _record(self, claim: Claim, result: Result) -> None:
+        if self.on_result is not None:
+            self.on_result(claim.kind, result.outcome.value)
         now = self.clock.now()
         status, next_at = {
             Outcome.SENT: ("sent", None),

@@ -22,7 +22,7 @@ def main() -> None:
     start = datetime.fromisoformat(sys.argv[1])
     settings = load_settings(None)
     token = settings.token()
-    setup_logging(settings.log_level, secrets=[token])
+    setup_logging(settings.log_level, secrets=[token], log_format=settings.log_format)
     raise SystemExit(asyncio.run(_serve(settings, token, OffsetClock(start))))
 
 

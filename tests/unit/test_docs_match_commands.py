@@ -24,6 +24,7 @@ from bot.scheduler import Scheduler
 ROOT = Path(__file__).resolve().parents[2]
 MENTION = re.compile(r"`(/[a-z][^`\n]*)`")
 NOT_COMMANDS = ("/etc/", "/opt/", "/usr/", "/var/")  # paths in examples, not commands
+HTTP_PATHS = {"/metrics", "/healthz"}  # what METRICS_PORT serves
 SOURCES = [
     ROOT / "README.md",
     *sorted((ROOT / "bot").rglob("*.py")),
@@ -53,7 +54,7 @@ def mentions() -> list[tuple[str, str]]:
         text = path.read_text("utf-8")
         for match in MENTION.finditer(text):
             mention = match.group(1).replace("\\|", "|")
-            if not mention.startswith(NOT_COMMANDS):
+            if not mention.startswith(NOT_COMMANDS) and mention not in HTTP_PATHS:
                 found.append((f"{path.relative_to(ROOT)}", mention))
     return found
 
