@@ -123,6 +123,11 @@ class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
         await handle_interaction_error(interaction, error)
 
 
+def optional(**values: Any) -> dict[str, Any]:
+    """The keyword arguments that have a value."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
 def command_seconds(interaction: discord.Interaction[Any]) -> float | None:
     started = interaction.extras.get("started")
     return None if started is None else time.monotonic() - started
@@ -154,12 +159,14 @@ class NextInterviewBot(commands.AutoShardedBot):
             chunk_guilds_at_startup=False,
             max_messages=None,
             shard_count=settings.shard_count,
-            shard_ids=settings.shard_ids,
-            application_id=settings.discord_application_id,
             allowed_mentions=discord.AllowedMentions.none(),
             # How long discord.py waits for more servers after READY before on_ready; local
             # runs (demo, tests) with a handful of servers can use a much shorter wait.
             guild_ready_timeout=guild_ready_timeout,
+            # Only when set: discord.py reads "absent" as all shards and "ask Discord".
+            **optional(
+                shard_ids=settings.shard_ids, application_id=settings.discord_application_id
+            ),
         )
         self.settings = settings
         self.db = db

@@ -66,10 +66,12 @@ async def send_private(
         # The last guard: Discord refuses a longer message outright, and the member would see
         # "did not respond" instead of the answer (an error quoting a huge input, say).
         content = clip(content, MESSAGE_CHARS)
+    if content is not None:
+        kwargs["content"] = content
     if interaction.response.is_done():
-        await interaction.followup.send(content, **kwargs)
+        await interaction.followup.send(**kwargs)
     else:
-        await interaction.response.send_message(content, **kwargs)
+        await interaction.response.send_message(**kwargs)
 
 
 async def safe_send_private(interaction: discord.Interaction[Any], content: str) -> None:

@@ -83,7 +83,7 @@ class Outbox:
             raise ShuttingDown
 
     async def to_channel(
-        self, channel_id: int, guild_id: int | None, *, nonce: str | None = None, **kwargs: Any
+        self, channel_id: int, guild_id: int | None, *, nonce: str, **kwargs: Any
     ) -> Result:
         """Post in a channel; never raises for Discord's or the network's answers."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
@@ -96,7 +96,7 @@ class Outbox:
             return classify(exc)
         return Result(Outcome.SENT, message_id=message.id)
 
-    async def to_member(self, user_id: int, *, nonce: str | None = None, **kwargs: Any) -> Result:
+    async def to_member(self, user_id: int, *, nonce: str, **kwargs: Any) -> Result:
         """DM a member; a closed DM comes back as :attr:`Outcome.DM_CLOSED`."""
         try:
             channel = self.bot.get_dm_channel_cached(user_id)

@@ -158,7 +158,7 @@ def _check_options(
                 "APPLICATION_COMMAND_OPTION_NAME_ALREADY_EXISTS",
                 "Option name already exists",
             )
-        names.add(opt.get("name"))
+        names.add(str(opt.get("name")))
         if opt.get("required"):
             if seen_optional:
                 errors.add(
@@ -202,7 +202,7 @@ class CommandStore:
         self._scopes: dict[int | None, list[dict[str, Any]]] = {}
         self.sync_calls = 0
 
-    def list(self, guild_id: int | None) -> list[dict[str, Any]]:
+    def listed(self, guild_id: int | None) -> list[dict[str, Any]]:
         """Stored commands of a scope (deep copies)."""
         return plain_copy(self._scopes.get(guild_id, []))
 

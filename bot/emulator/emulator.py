@@ -250,7 +250,7 @@ class Emulator:
 
     def commands(self, guild: Guild | None = None) -> list[dict[str, Any]]:
         """The synced command schema (global, or of a guild), as Discord stored it."""
-        return self.command_store.list(guild.id if guild else None)
+        return self.command_store.listed(guild.id if guild else None)
 
     # ----- gateway control ------------------------------------------------------------------
 

@@ -138,8 +138,8 @@ class RestRoutes:
         """POST /users/@me/channels: open (or return) the DM channel with a user."""
         body = req.body()
         try:
-            person = self.world.people.get(int(body.get("recipient_id")))
-        except (TypeError, ValueError):
+            person = self.world.people.get(int(str(body.get("recipient_id"))))
+        except ValueError:
             person = None
         if person is None:
             raise ApiError(400, 50033, "Invalid Recipient(s)", record=True)
@@ -156,7 +156,7 @@ class RestRoutes:
 
     async def list_commands(self, req: ApiRequest) -> Answer:
         """GET .../commands."""
-        return 200, self.emu.command_store.list(self._command_scope(req))
+        return 200, self.emu.command_store.listed(self._command_scope(req))
 
     async def put_commands(self, req: ApiRequest) -> Answer:
         """PUT .../commands (bulk overwrite)."""

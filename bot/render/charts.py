@@ -11,6 +11,7 @@ from datetime import date
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 BAR = "#2e86ab"
 GOAL = "#f18f01"
@@ -32,7 +33,7 @@ def weekly_bars(
         axes.legend(loc="upper left", fontsize=8, frameon=False)
     axes.set_ylabel(label)
     axes.set_title(title, fontsize=11)
-    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(bottom=0, top=max([*values, goal or 0, 1]) * 1.15)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

@@ -192,4 +192,4 @@ def test_command_schema_rules() -> None:
     with pytest.raises(ApiError):
         store.bulk_overwrite(None, [{"name": f"c{i}", "description": "d"} for i in range(101)])
     assert store.sync_calls == 3 + len(bad) + 1
-    assert [c["name"] for c in store.list(None)] == ["win"]
+    assert [c["name"] for c in store.listed(None)] == ["win"]
