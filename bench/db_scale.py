@@ -24,7 +24,7 @@ from bot.db import Database, to_db
 from bot.db import wins as wins_db
 from bot.services import stats as stats_service
 from bot.services.kinds import DEFAULT_POINTS, WinKind
-from bot.services.weeks import current_week, week_bounds
+from bot.services.weeks import current_week
 
 # Sunday evening: the week is nearly over, as when the leaderboard is posted.
 NOW = datetime(2026, 11, 22, 17, 0, tzinfo=UTC)
@@ -141,8 +141,9 @@ async def main() -> None:
         async def stats() -> None:
             await stats_service.member_stats(db, clock, user_id=rng.choice(big_members))
 
-        zone_week = current_week(NOW, ZONE)
-        start, end = week_bounds(zone_week, ZONE)
+        # A group's week is the days Monday to Sunday its members' wins happened on.
+        start = current_week(NOW, ZONE)
+        end = start + timedelta(days=7)
 
         points = {kind.value: value for kind, value in DEFAULT_POINTS.items()}
 

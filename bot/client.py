@@ -38,9 +38,10 @@ from bot.services.exercises.runs import Catalog
 log = logging.getLogger(__name__)
 
 DM_CLOSED_NOTICE = (
-    "I tried to send you your follow-up reminders by DM, but your DMs are closed to me. "
-    "To get them: right-click the server icon > Privacy Settings > allow Direct Messages. "
-    "I'll try again with your next reminder; `/me reminders state:off` stops them."
+    "I tried to send you a direct message (a reminder, a nudge or a note from your group), "
+    "but your DMs are closed to me. To get them: right-click the server icon > Privacy "
+    "Settings > allow Direct Messages. I'll try again from now on; `/me reminders state:off` "
+    "and `/me nudges state:off` stop reminders and nudges."
 )
 SCHEDULER_STOP_TIMEOUT = 3.0  # in-flight sends are short; the process must exit within 10 s
 PRESENCE_WAIT = 0.5  # seconds a command waits for its presence write before going ahead

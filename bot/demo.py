@@ -10,6 +10,7 @@ produced what it should.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -81,6 +82,133 @@ class Demo:
         self.clock.set(when)
         await running.scheduler.idle()
         self.t.flush()
+
+    async def network(self, running: Running) -> None:
+        """The group is the network: one cheer, one pairing, one introduction (issue #11)."""
+        t = self.t
+        t.heading("The group is the network: a cheer, partners and an introduction")
+        general = self.guild.channel("general")
+
+        async def posted(text: str) -> Message:
+            while True:
+                message = await self.emulator.next_message(general)
+                if text in message.text():
+                    return message
+
+        async def settled() -> None:
+            for _ in range(3):
+                await asyncio.sleep(0.05)
+                await running.scheduler.idle()
+            t.flush()
+
+        await self.slash(self.olga, "setup announce-wins", state="on")
+        await self.slash(self.olga, "setup partners", state="on")
+        for person in (self.alice, self.chen):
+            await self.slash(person, "partner join")
+        await self.slash(self.ben, "win", kind="informational", who="Initech")
+        celebration = await posted("just logged")
+        t.flush()
+        form = await who_click_modal(self, self.alice, celebration, "Cheer")
+        line = "You asked for the meeting yourself!"
+        await self.alice.submit_modal(form, {"What I liked (optional)": line})  # type: ignore[arg-type]
+        t.said("alice", "form", f'"{line}"')
+        t.flush()
+        await self.slash(
+            self.chen,
+            "ask intro",
+            company="Globex",
+            role="Data lead",
+            why="Dana mentioned a data team opening",
+        )
+        request = await posted("Who knows someone at Globex?")
+        t.flush()
+        await self.click(self.ben, request, "I can introduce")
+        await settled()
+        offer = next(m for m in reversed(self.chen.dm_messages) if "can introduce" in m.text())
+        await self.click(self.chen, offer, "Accept")
+        await settled()
+        shown = self.emulator.world.messages[request.id].text()
+        t.expect(
+            "under way" in shown
+            and self.ben.mention not in shown
+            and any("accepted your offer" in m.text() for m in self.ben.dm_messages),
+            "chen accepted ben's offer: both know each other's names, the channel none",
+        )
+        await self.at(
+            running, datetime(2026, 11, 16, 12, 0, 30, tzinfo=UTC), "Monday noon: partners"
+        )
+        intro = next(
+            m for m in reversed(self.chen.dm_messages) if "accountability partner" in m.text()
+        )
+        t.expect(
+            self.alice.mention in intro.text() and "Call Priya" in intro.text(),
+            "chen is paired with alice and sees the plan she shared",
+        )
+        await self.at(
+            running,
+            datetime(2026, 11, 16, 23, 0, 30, tzinfo=UTC),
+            "18:00 in New York: ben's cheers, in one message",
+        )
+        t.expect(
+            any(line in m.text() for m in self.ben.dm_messages),
+            "ben's evening digest carries alice's cheer",
+        )
+
+    async def interview_day(self, running: Running) -> None:
+        """An interview date from why-this-interview, then its card on that morning (#10)."""
+        t, chen = self.t, self.chen
+        t.heading("chen prepares for tomorrow's interview (why-this-interview)")
+        await self.slash(chen, "exercise start", name="why-this-interview")
+        first = await chen.next_dm()
+        while ": step 1 " not in first.text():  # what came before, then the intro
+            first = await chen.next_dm()
+        t.flush()
+
+        asked = [first]
+
+        async def answer(text: str | None = None, click: str | None = None) -> Message:
+            """Answer, then wait for the next question (or the summary): no idle waiting."""
+            if click is not None:
+                await self.click(chen, asked[-1], click)
+            else:
+                t.said("chen", "DM to the bot", (text or "").replace("\n", " / "))
+                await chen.dm(text or "")
+            while True:
+                message = await chen.next_dm()
+                if ": step " in message.text() or "Create them" in message.buttons():
+                    t.flush()
+                    asked.append(message)
+                    return message
+
+        for text in (
+            "Northwind, Data Analyst",
+            "thursday",
+            "skip",
+            "1",
+            "Own the reporting for a whole region",
+            "I'm ready to take on a region of my own",
+            "A long commute\ndone",
+        ):
+            await answer(text)
+        await answer(click="A first interview")
+        await answer(click="The boss")
+        await answer("What does a great first year look like?\nWhy is the role open?\ndone")
+        offer = await answer("I want to own the numbers a region runs on.")
+        await self.click(chen, offer, "Create them")
+        await self.at(
+            running,
+            datetime(2026, 11, 19, 13, 0, 30, tzinfo=UTC),
+            "Thursday 08:00 in New York: chen's interview-day card",
+        )
+        card = next(
+            (m for m in reversed(chen.dm_messages) if "Today: your interview" in m.text()), None
+        )
+        t.expect(
+            card is not None
+            and "Own the reporting for a whole region" in card.text()
+            and "Why is the role open?" in card.text(),
+            "the card brings chen's reasons, the one-line answer and the questions, that morning",
+        )
 
     async def play(self) -> None:
         t = self.t
@@ -157,6 +285,7 @@ class Demo:
                 await running.db.fetchval("SELECT count(*) FROM commitments") == 2,
                 "two members committed",
             )
+            await self.network(running)
 
             await self.at(
                 running,
@@ -178,6 +307,7 @@ class Demo:
                 datetime(2026, 11, 18, 12, 0, 30, tzinfo=UTC),
                 "Wednesday noon: follow up, don't wait",
             )
+            await self.interview_day(running)
             await self.at(
                 running, datetime(2026, 11, 20, 16, 0, 30, tzinfo=UTC), "Friday 16:00: the recap"
             )

@@ -183,9 +183,10 @@ def setup_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # discord.py's gateway chatter at DEBUG is enormous; keep it at INFO unless asked for.
-    if level != "DEBUG":
-        logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
+    # discord.py's gateway chatter at DEBUG is enormous; keep it at INFO unless asked for
+    # (and follow the root level when asked for, whatever an earlier call set).
+    discord_level = logging.NOTSET if level == "DEBUG" else max(logging.INFO, root.level)
+    logging.getLogger("discord").setLevel(discord_level)
     # aiosqlite logs every query twice at DEBUG (the filter keeps the parameters out): noise
     # that drowns the bot's own lines.
     logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))

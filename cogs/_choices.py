@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.services import dates, pipeline, profile
+from bot.render.wins import kind_choice
+from bot.services import dates, pipeline, profile, wins
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -29,6 +30,29 @@ async def opportunity_autocomplete(
         interaction.client.db, user_id=interaction.user.id, text=current
     )
     return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+
+async def who_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """What was typed, then the member's open opportunities matching it (by company)."""
+    found = await pipeline.who_choices(
+        interaction.client.db, user_id=interaction.user.id, text=current
+    )
+    return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+
+async def kind_autocomplete(
+    interaction: discord.Interaction[NextInterviewBot], current: str
+) -> list[app_commands.Choice[str]]:
+    """Win kinds with what each earns in this group (the defaults in a DM); the kind sent is
+    checked again when the command runs."""
+    in_group = interaction.guild_id is not None
+    options = await wins.kind_options(interaction.client.db, interaction.guild_id, current)
+    return [
+        app_commands.Choice(name=kind_choice(option, in_group), value=option.kind.value)
+        for option in options
+    ]
 
 
 async def zone_autocomplete(

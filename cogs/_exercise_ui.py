@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.jobs import EXERCISE_NUDGE_JOB
+from bot.jobs import EXERCISE_NUDGE_JOB, INTERVIEW_DAY_JOB
 from bot.render import exercises as render
-from bot.render.limits import MESSAGE_CHARS, clip
-from bot.services.exercises import runs, sheets
+from bot.render.limits import MESSAGE_CHARS, SELECT_OPTIONS, clip
+from bot.services.exercises import effects, runs, sheets
+from bot.services.exercises.answers import ALL_PREFIX
 from bot.services.exercises.engine import CANCEL_NO, CANCEL_YES, CONFIRM_KEY, position_key
-from bot.services.exercises.model import Kind
+from bot.services.exercises.model import Kind, Option
 from bot.views import GuardedItem
 
 if TYPE_CHECKING:
@@ -38,6 +39,26 @@ def question_view(step: runs.Step) -> discord.ui.View | None:
     asked = prompt.step
     key = position_key(step.exercise, step.turn.state.position)
     view = discord.ui.View(timeout=None)
+    if asked.at_once and asked.each is not None and prompt.items:
+        # Every item sorted in one press: pick those for the first option, the rest take the
+        # second (25 items at most in a menu; a list step allows no more).
+        first, second = asked.each.options
+        items = prompt.items[:SELECT_OPTIONS]
+        view.add_item(
+            ChoiceMenu(
+                step.run_id,
+                key,
+                [Option(str(i), item) for i, item in enumerate(items)],
+                1,
+                len(items),
+                placeholder=f"Pick those for: {first.label}",
+            )
+        )
+        for option in (first, second):
+            view.add_item(
+                ChoiceButton(step.run_id, key, ALL_PREFIX + option.value, f"All: {option.label}")
+            )
+        return view
     if asked.kind is Kind.CHOICE and len(asked.options) <= MAX_BUTTONS:
         for option in asked.options:
             view.add_item(ChoiceButton(step.run_id, key, option.value, option.label))
@@ -59,6 +80,8 @@ async def send_step(
         bot.scheduler.poke(EXERCISE_NUDGE_JOB)
     if step.created:
         bot.poke_reminders()
+        # An interview date may have been recorded: its card's morning is to be planned.
+        bot.scheduler.poke(INTERVIEW_DAY_JOB)
     for note in turn.notes:
         await channel.send(clip(note, MESSAGE_CHARS))
     if turn.paused:
@@ -86,8 +109,7 @@ async def send_step(
 
 
 async def _send_completion(channel: discord.abc.Messageable, step: runs.Step) -> None:
-    sheet = sheets.answer_sheet(step.exercise, step.turn.state, step.context)
-    embeds = render.summary_embeds(step.exercise, step.turn.state, step.context, sheet)
+    embeds = render.summary_embeds(sheets.document(step.exercise, step.turn.state, step.context))
     # One embed per message keeps each message under the 6,000-character total.
     for embed in embeds[:-1]:
         await channel.send(embed=embed)
@@ -103,7 +125,7 @@ async def _send_completion(channel: discord.abc.Messageable, step: runs.Step) ->
         view = discord.ui.View(timeout=None)
         view.add_item(EffectsButton(step.run_id, "yes"))
         view.add_item(EffectsButton(step.run_id, "no"))
-        lines = "\n".join(f"- {e.describe()}" for e in step.offered)
+        lines = "\n".join(f"- {e.describe(step.context.today)}" for e in step.offered)
         await channel.send(
             clip(f"Your answers suggest these. Add them?\n{lines}", MESSAGE_CHARS), view=view
         )
@@ -184,14 +206,23 @@ class ChoiceMenu(
     template=r"ni:exm:(?P<run>\d+):(?P<key>[\d.]+)",
 ):
     def __init__(
-        self, run_id: int, key: str, options: Any = (), low: int = 1, high: int = 1
+        self,
+        run_id: int,
+        key: str,
+        options: Any = (),
+        low: int = 1,
+        high: int = 1,
+        *,
+        placeholder: str | None = None,
     ) -> None:
         super().__init__(
             discord.ui.Select(
                 custom_id=f"ni:exm:{run_id}:{key}",
                 min_values=low,
                 max_values=high,
-                placeholder="Choose…" if high == 1 else "Choose one or more…",
+                placeholder=clip(placeholder, 150)
+                if placeholder
+                else ("Choose…" if high == 1 else "Choose one or more…"),
                 options=[
                     discord.SelectOption(label=clip(o.label, 100), value=o.value) for o in options
                 ]
@@ -256,7 +287,7 @@ class EffectsButton(
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
-        created = await runs.settle_effects(
+        created = await effects.settle_effects(
             bot.db,
             bot.clock,
             user_id=interaction.user.id,
@@ -265,6 +296,7 @@ class EffectsButton(
         )
         if created:
             bot.poke_reminders()
+            bot.scheduler.poke(INTERVIEW_DAY_JOB)
         text = (
             ("Created:\n" + "\n".join(f"- {c}" for c in created))
             if created

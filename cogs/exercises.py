@@ -133,7 +133,14 @@ class Exercises(commands.GroupCog, group_name="exercise"):
                 return
             try:
                 channel = await interaction.user.create_dm()
-                await channel.send(embed=render.intro_embed(step.exercise))
+                await channel.send(
+                    embed=render.intro_embed(
+                        step.exercise,
+                        step.context.opportunity,
+                        step.prefilled,
+                        step.context.facts.get("stage"),
+                    )
+                )
                 await send_step(bot, channel, step)
             except discord.Forbidden as exc:
                 await runs.discard(bot.db, step.run_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -14,9 +14,10 @@ from discord.ext import commands
 
 from bot.jobs import REMINDER_JOB
 from bot.render import wins as render
+from bot.render.words import plural
 from bot.services import followups as followups_service
 from bot.services.delivery import SENT_NOTHING, Claim, Outcome, Result, earliest
-from bot.views import GuardedItem, OwnedView
+from bot.views import STALE_BUTTON, GuardedItem, OwnedView
 from cogs._exercise_ui import ask_late_question
 
 if TYPE_CHECKING:
@@ -77,17 +78,96 @@ class FollowUpButton(
                 follow_up_id=self.follow_up_id,
                 span=self.action,
             )
-            text = f"Snoozed until {render.day(snoozed.due_on, snoozed.today)}."
+            text = snoozed_text(snoozed)
         bot.poke_reminders()
         await interaction.response.send_message(text, ephemeral=True)
 
 
-def buttons_for(items: list[followups_service.FollowUp], numbered: bool) -> list[Any]:
+def snoozed_text(snoozed: followups_service.Snoozed) -> str:
+    span = "a week" if snoozed.days == 7 else plural(snoozed.days, "day")
+    when = render.day(snoozed.due_on, snoozed.today)
+    if snoozed.from_due_date:
+        return f"Snoozed to {when}, {span} after its due date."
+    return f"Snoozed to {when}, {span} from today (it was overdue)."
+
+
+def buttons_for(
+    items: list[followups_service.FollowUp], numbered: bool, first: int = 1
+) -> list[Any]:
+    """Five buttons per follow-up, numbered from ``first`` (numbers continue across pages)."""
     return [
         FollowUpButton(item.follow_up_id, action, number if numbered else None)
-        for number, item in enumerate(items, start=1)
+        for number, item in enumerate(items, start=first)
         for action in ACTIONS
     ]
+
+
+class ReminderPage(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"ni:rp:(?P<day>[\d-]{1,12}):(?P<page>\d+):(?P<way>prev|next)",
+):
+    """Previous / Next in a reminder DM, so every item in it has its buttons. Persistent, and
+    read again at each press: what was done meanwhile is gone from the pages."""
+
+    def __init__(self, day: str, page: int, way: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Previous" if way == "prev" else "Next",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"ni:rp:{day}:{page}:{way}",
+                disabled=disabled,
+                row=4,
+            )
+        )
+        self.day, self.page = day, page
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], item: Any) -> ReminderPage:
+        return cls(match["day"], int(match["page"]), match["way"])
+
+    async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        try:
+            day = date.fromisoformat(self.day)
+        except ValueError:
+            await interaction.response.send_message(STALE_BUTTON, ephemeral=True)
+            return
+        bot = interaction.client
+        items = await followups_service.reminder_items(bot.db, interaction.user.id, day)
+        if not items:
+            await interaction.response.send_message(
+                "Everything in this reminder is dealt with. `/followups` lists what is left.",
+                ephemeral=True,
+            )
+            return
+        page = min(self.page, pages_of(items) - 1)
+        await interaction.response.edit_message(
+            embed=render.reminder(items, day, page, PER_PAGE), view=reminder_view(items, day, page)
+        )
+
+
+def pages_of(items: list[followups_service.FollowUp]) -> int:
+    return max(1, math.ceil(len(items) / PER_PAGE))
+
+
+def reminder_view(items: list[followups_service.FollowUp], day: date, page: int) -> discord.ui.View:
+    """The buttons of one page of a reminder DM: five per follow-up, and the page turners."""
+    view = discord.ui.View(timeout=None)
+    first = page * PER_PAGE
+    for index, item in enumerate(
+        buttons_for(items[first : first + PER_PAGE], numbered=True, first=first + 1)
+    ):
+        item.row = index // len(ACTIONS)
+        view.add_item(item)
+    pages = pages_of(items)
+    if pages > 1:
+        # Ids stay unique and in range on the first and last page (those buttons are off).
+        shown = day.isoformat()
+        view.add_item(ReminderPage(shown, max(page - 1, 0), "prev", disabled=page == 0))
+        view.add_item(
+            ReminderPage(shown, min(page + 1, pages - 1), "next", disabled=page >= pages - 1)
+        )
+    return view
 
 
 class FollowUpPager(OwnedView):
@@ -102,11 +182,14 @@ class FollowUpPager(OwnedView):
         return self.listing.all[self.page * PER_PAGE : (self.page + 1) * PER_PAGE]
 
     def embed(self) -> discord.Embed:
-        return render.follow_ups(self.listing, self.items(), self.page, self.pages)
+        return render.follow_ups(
+            self.listing, self.items(), self.page, self.pages, first=self.page * PER_PAGE + 1
+        )
 
     def render_page(self) -> None:
         self.clear_items()
-        for row, item in enumerate(buttons_for(self.items(), numbered=True)):
+        first = self.page * PER_PAGE + 1
+        for row, item in enumerate(buttons_for(self.items(), numbered=True, first=first)):
             item.row = row // len(ACTIONS)
             self.add_item(item)
         if self.pages > 1:
@@ -135,7 +218,7 @@ class FollowUps(commands.Cog):
         self.bot = bot
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(FollowUpButton)
+        self.bot.add_dynamic_items(FollowUpButton, ReminderPage)
         self.bot.scheduler.register(REMINDER_JOB, self.send_reminders)
 
     @app_commands.command(name="followups")
@@ -160,16 +243,11 @@ class FollowUps(commands.Cog):
         reminder = await followups_service.reminder_for(self.bot.db, claim)
         if reminder is None:
             return SENT_NOTHING
-        view = discord.ui.View(timeout=None)
-        shown = reminder.items[:PER_PAGE]
-        for index, item in enumerate(buttons_for(shown, numbered=True)):
-            item.row = index // len(ACTIONS)
-            view.add_item(item)
         result = await self.bot.outbox.to_member(
             reminder.user_id,
             nonce=claim.nonce,
-            embed=render.reminder(reminder.items, reminder.day),
-            view=view,
+            embed=render.reminder(reminder.items, reminder.day, 0, PER_PAGE),
+            view=reminder_view(reminder.items, reminder.day, 0),
         )
         if result.outcome is not Outcome.SENT:
             log.info("Reminder to %s not delivered: %s", reminder.user_id, result.detail)

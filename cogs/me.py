@@ -10,10 +10,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.jobs import NUDGES_JOB
+from bot.jobs import INTERVIEW_DAY_JOB, NUDGES_JOB
 from bot.render import charts
 from bot.render import wins as render
 from bot.render.words import plural
+from bot.services import goals as goals_service
+from bot.services import interview_day as interview_day_service
 from bot.services import nudges as nudges_service
 from bot.services import privacy
 from bot.services import profile as profile_service
@@ -97,6 +99,13 @@ class Me(commands.GroupCog, group_name="me"):
             if count
             else "Weekly goal turned off."
         )
+        week = await goals_service.this_week(self.bot.db, self.bot.clock, interaction.user.id)
+        if week.from_checkin:
+            # The check-in's number is this week's: say so, or /win would seem to ignore this.
+            text += (
+                f" This week you committed to {week.count} at the check-in, so this week "
+                "counts against that; your weekly goal applies from next week."
+            )
         await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(name="reminders")
@@ -137,6 +146,27 @@ class Me(commands.GroupCog, group_name="me"):
             "Nudges on: if your groups want them, I'll send one kind DM after a quiet stretch."
             if enabled
             else "Nudges off. Follow-up reminders are a separate switch: `/me reminders`."
+        )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="interview-day")
+    @app_commands.describe(state="on or off")
+    @app_commands.choices(state=ON_OFF)
+    async def interview_day(
+        self, interaction: discord.Interaction[NextInterviewBot], state: str
+    ) -> None:
+        """Turn on or off the DM on the morning of an interview in your pipeline."""
+        enabled = state == "on"
+        await interview_day_service.set_cards(
+            self.bot.db, self.bot.clock, interaction.user.id, enabled
+        )
+        self.bot.scheduler.poke(INTERVIEW_DAY_JOB)
+        profile = await profile_service.load(self.bot.db, self.bot.clock, interaction.user.id)
+        text = (
+            f"Interview-day cards on: at 08:00 ({profile.zone.key}) on the day of an interview "
+            "in your pipeline, a DM with why it matters to you and the questions to ask."
+            if enabled
+            else "Interview-day cards off. Your interview dates stay in `/pipeline list`."
         )
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -210,7 +240,7 @@ class Me(commands.GroupCog, group_name="me"):
             self.bot.db, self.bot.clock, user_id=interaction.user.id
         )
         png = await asyncio.to_thread(
-            charts.weekly_bars, result.weekly, title="Your wins per week", goal=result.goal
+            charts.weekly_bars, result.weekly, title="Your wins per week", goal=result.goal.count
         )
         await interaction.followup.send(
             embed=render.stats(result),

@@ -9,12 +9,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions import handle_interaction_error
+from bot.render import pipeline as render_pipeline
 from bot.render import wins as render
 from bot.services import pipeline as pipeline_service
 from bot.services import target as target_service
+from bot.services import wins as wins_service
 from bot.services.kinds import Outcome, Stage
 from bot.views import OwnedView, send_pages
 from cogs._choices import follow_up_autocomplete, opportunity_autocomplete
+from cogs._pipeline_ui import DYNAMIC_ITEMS, DuplicateView, answer_move, others_view, settle_view
+from cogs.wins import announce_win
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -64,7 +68,7 @@ class TargetModal(discord.ui.Modal):
                     discord.SelectOption(
                         label=label[:100], value=value, default=value == criterion.status
                     )
-                    for value, label in target_service.STATUS_LABELS.items()
+                    for value, label in target_service.JUDGEMENTS.items()
                 ]
             )
             self.judged[criterion.key] = select
@@ -94,12 +98,41 @@ class TargetModal(discord.ui.Modal):
         await handle_interaction_error(interaction, error)
 
 
+async def reply_added(
+    interaction: discord.Interaction[NextInterviewBot], added: pipeline_service.Added
+) -> None:
+    """Say what was added, how many are in the works, and how it compares with the target."""
+    bot = interaction.client
+    item, due = added.opportunity, added.due
+    if due:
+        bot.poke_reminders()
+    view = await pipeline_service.overview(bot.db, bot.clock, user_id=interaction.user.id)
+    text = f"Added **{item.title}** at **{item.stage.value}**."
+    if due:
+        text += f" Follow-up set for {render.day(due, view.today)}."
+    text += f" You now have {view.in_the_works} in the works."
+    versus = await target_service.for_opportunity(
+        bot.db, user_id=interaction.user.id, opportunity_id=item.opportunity_id
+    )
+    if versus is None:
+        await interaction.response.send_message(text, ephemeral=True)
+        return
+    settle = SettleView(interaction.user.id, item.opportunity_id, item.title, versus)
+    await interaction.response.send_message(
+        text, embed=render.comparison(versus, item.title), view=settle, ephemeral=True
+    )
+    settle.message = await interaction.original_response()
+
+
 class Pipeline(commands.GroupCog, group_name="pipeline"):
     """Your opportunities, from first lead to offer."""
 
     def __init__(self, bot: NextInterviewBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="add")
     @app_commands.describe(
@@ -121,36 +154,29 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         follow_up: str | None = None,
     ) -> None:
         """Add an opportunity to your pipeline."""
-        item, due = await pipeline_service.add(
-            self.bot.db,
-            self.bot.clock,
-            user_id=interaction.user.id,
-            company=company,
-            role=role,
-            stage=stage,
-            next_step=next_step,
-            follow_up=follow_up,
+        options = {
+            "company": company,
+            "role": role,
+            "stage": stage,
+            "next_step": next_step,
+            "follow_up": follow_up,
+        }
+        result = await pipeline_service.add(
+            self.bot.db, self.bot.clock, user_id=interaction.user.id, **options
         )
-        if due:
-            self.bot.poke_reminders()
-        view = await pipeline_service.overview(
-            self.bot.db, self.bot.clock, user_id=interaction.user.id
-        )
-        text = f"Added **{item.title}** at **{item.stage.value}**."
-        if due:
-            text += f" Follow-up set for {render.day(due, view.today)}."
-        text += f" You now have {view.in_the_works} in the works."
-        versus = await target_service.for_opportunity(
-            self.bot.db, user_id=interaction.user.id, opportunity_id=item.opportunity_id
-        )
-        if versus is None:
-            await interaction.response.send_message(text, ephemeral=True)
+        if isinstance(result, pipeline_service.Added):
+            await reply_added(interaction, result)
             return
-        settle = SettleView(interaction.user.id, item.opportunity_id, item.title, versus)
-        await interaction.response.send_message(
-            text, embed=render.comparison(versus, item.title), view=settle, ephemeral=True
+        existing = result.existing
+        duplicate = DuplicateView(
+            interaction.user.id, existing.opportunity_id, options, reply_added
         )
-        settle.message = await interaction.original_response()
+        await interaction.response.send_message(
+            render_pipeline.duplicate(existing.title, existing.stage.value),
+            view=duplicate,
+            ephemeral=True,
+        )
+        duplicate.message = await interaction.original_response()
 
     @app_commands.command(name="list")
     async def list_(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
@@ -168,16 +194,7 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         self, interaction: discord.Interaction[NextInterviewBot], opportunity: int, stage: str
     ) -> None:
         """Move an opportunity to another stage."""
-        item, before = await pipeline_service.move(
-            self.bot.db,
-            self.bot.clock,
-            user_id=interaction.user.id,
-            opportunity_id=opportunity,
-            stage=stage,
-        )
-        await interaction.response.send_message(
-            f"**{item.title}**: {before.value} → **{item.stage.value}**.", ephemeral=True
-        )
+        await answer_move(interaction, opportunity, stage)
 
     @app_commands.command(name="close")
     @app_commands.describe(opportunity="The opportunity to close", outcome="How it ended")
@@ -187,21 +204,39 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         self, interaction: discord.Interaction[NextInterviewBot], opportunity: int, outcome: str
     ) -> None:
         """Close an opportunity with its outcome (it stays in your history)."""
-        item = await pipeline_service.close(
+        result = await pipeline_service.close(
             self.bot.db,
             self.bot.clock,
             user_id=interaction.user.id,
             opportunity_id=opportunity,
             outcome=outcome,
+            guild_id=interaction.guild_id,
         )
-        encouragement = {
-            "accepted": "Congratulations!",
-            "rejected": "A no is part of every search; what you learnt carries into the next one.",
-            "went-quiet": "It happens. Keep the others moving.",
-        }.get(outcome, "")
+        settle = (
+            settle_view(opportunity, result.open_follow_ups) if result.open_follow_ups else None
+        )
         await interaction.response.send_message(
-            f"Closed **{item.title}** as {outcome}. {encouragement}".strip(), ephemeral=True
+            render_pipeline.closed(result), **({"view": settle} if settle else {}), ephemeral=True
         )
+        offer = result.offer
+        if offer is not None and offer.win_id is not None:
+            # Logged like any offer win: celebrated where the group celebrates wins.
+            announcement = await wins_service.announcement_for(
+                self.bot.db,
+                self.bot.clock,
+                guild_id=interaction.guild_id,
+                user_id=interaction.user.id,
+                win_id=offer.win_id,
+            )
+            if announcement is not None:
+                await announce_win(self.bot, interaction.user.id, announcement)
+        if result.others:
+            shown = min(len(result.others), 25)
+            await interaction.followup.send(
+                render_pipeline.others(len(result.others), shown),
+                view=others_view(opportunity, result.others),
+                ephemeral=True,
+            )
 
 
 async def setup(bot: NextInterviewBot) -> None:

@@ -10,13 +10,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.jobs import NUDGES_JOB, POSTS_JOB
+from bot.jobs import NETWORK_JOB, NUDGES_JOB, POSTS_JOB
+from bot.render import network as network_render
 from bot.render import rhythm as render
 from bot.render.words import plural
-from bot.services import dates, report, rhythm
+from bot.services import dates, network, report, rhythm
 from bot.services.kinds import KIND_LABELS, WinKind
 from bot.services.schedules import WEEKDAYS, Post
 from cogs._choices import ON_OFF, zone_autocomplete
+from cogs._members import people_of
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -177,6 +179,39 @@ class Setup(commands.GroupCog, group_name="setup"):
         )
         await interaction.response.send_message(text, ephemeral=True)
 
+    @app_commands.command(name="partners")
+    @app_commands.describe(
+        state="on: members who join with /partner join are paired, introduced by DM",
+        every="Weeks between new pairs (1-4, default 2)",
+    )
+    @app_commands.choices(state=ON_OFF)
+    async def partners(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        state: str,
+        every: app_commands.Range[int, 1, 4] | None = None,
+    ) -> None:
+        """Turn accountability partners on or off, and choose how often pairs change."""
+        result = await network.set_partners(
+            self.bot.db, self.bot.clock, interaction.guild_id or 0, on=state == "on", every=every
+        )
+        self.bot.scheduler.poke(NETWORK_JOB)
+        await interaction.response.send_message(
+            network_render.partners_setting(result, self.bot.clock.now()), ephemeral=True
+        )
+
+    @app_commands.command(name="exchange")
+    @app_commands.describe(state="on: members can ask the group for introductions (/ask intro)")
+    @app_commands.choices(state=ON_OFF)
+    async def exchange(
+        self, interaction: discord.Interaction[NextInterviewBot], state: str
+    ) -> None:
+        """Turn the introduction exchange on or off."""
+        await network.set_exchange(self.bot.db, interaction.guild_id or 0, state == "on")
+        await interaction.response.send_message(
+            network_render.exchange_setting(state == "on"), ephemeral=True
+        )
+
     @app_commands.command(name="pause")
     @app_commands.describe(until="Post nothing up to and including this date (holidays)")
     async def pause(self, interaction: discord.Interaction[NextInterviewBot], until: str) -> None:
@@ -239,7 +274,14 @@ class Setup(commands.GroupCog, group_name="setup"):
     async def report(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """A facilitator's summary of the group, with a CSV per member."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await report.report(self.bot.db, self.bot.clock, interaction.guild_id or 0)
+        guild, user = interaction.guild, interaction.user
+        known = user if isinstance(user, discord.Member) else None
+        result = await report.report(
+            self.bot.db,
+            self.bot.clock,
+            interaction.guild_id or 0,
+            lambda ids: people_of(guild, ids, known=known),
+        )
         await interaction.followup.send(
             embed=render.report_embed(result),
             file=discord.File(io.BytesIO(result.csv_text.encode()), filename="group-report.csv"),

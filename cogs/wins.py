@@ -15,27 +15,24 @@ from discord.ext import commands
 from bot.interactions import in_time, send_private
 from bot.render import wins as render
 from bot.services import wins as wins_service
-from bot.services.kinds import DEFAULT_POINTS, KIND_LABELS, WinKind
 from bot.views import GuardedItem, OwnedView
 from cogs._choices import (
     PERIOD_CHOICES,
     follow_up_autocomplete,
+    kind_autocomplete,
     member_today,
     opportunity_autocomplete,
     when_autocomplete,
+    who_autocomplete,
 )
+from cogs._pipeline_ui import MoveButton
+from cogs.network import cheer_view
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
 
 log = logging.getLogger(__name__)
 
-KIND_CHOICES = [
-    app_commands.Choice(
-        name=f"{kind.value}: {KIND_LABELS[kind]} ({DEFAULT_POINTS[kind]})", value=kind.value
-    )
-    for kind in WinKind
-]
 WINS_PER_PAGE = 10
 
 
@@ -100,19 +97,46 @@ class DeclineButton(
 
 
 def suggestion_view(result: wins_service.WinLogged) -> discord.ui.View | None:
-    if not result.suggestions:
+    """The follow-ups the method suggests (those not already set), and the stage the win
+    shows its opportunity has reached."""
+    linked = result.on_pipeline
+    move = linked.move_to if linked else None
+    if not result.suggestions and move is None:
         return None
     view = discord.ui.View(timeout=None)
-    for index, suggestion in enumerate(result.suggestions):
+    for suggestion in result.suggestions:
         view.add_item(
             SuggestionButton(
                 result.win_id,
-                index,
+                suggestion.index,
                 f"Add: {suggestion.reason} ({render.day(suggestion.due_on, result.today)})",
             )
         )
-    view.add_item(DeclineButton(result.win_id))
+    if result.suggestions:
+        view.add_item(DeclineButton(result.win_id))
+    if linked is not None and move is not None:
+        view.add_item(
+            MoveButton(linked.opportunity_id, move.value, f"Move {linked.company} to {move.value}")
+        )
     return view
+
+
+async def announce_win(
+    bot: NextInterviewBot, user_id: int, announcement: wins_service.Announcement
+) -> None:
+    """Post a win's celebration in the group (the one place that does: /win and an accepted
+    offer alike). The win is saved either way; one that could not be posted is logged."""
+    await bot.outbox.publish(
+        announcement.post,
+        announcement.channel_id,
+        announcement.post.guild_id,
+        render.announcement_text(
+            user_id if announcement.named else None,
+            announcement.kind_phrase,
+            announcement.shared_who,
+        ),
+        view=cheer_view(int(announcement.post.ref)),
+    )
 
 
 class WinsPager(OwnedView):
@@ -216,16 +240,17 @@ class Wins(commands.Cog):
 
     @app_commands.command(name="win")
     @app_commands.describe(
-        kind="What kind of conversation it was",
-        who="Who it was with: a name, a company or both",
+        kind="What kind of conversation it was (with what it earns in this group)",
+        who="Who it was with: a name, a company or both (your open opportunities are offered)",
         when="When it happened: today, yesterday, a weekday or YYYY-MM-DD (default today)",
         note="A private note for yourself (never shown to the group)",
         opportunity="The pipeline opportunity it belongs to, if any",
         follow_up="When to follow up: tomorrow, 3d, 2w, a weekday, YYYY-MM-DD or none",
         share="Show who it was with in the group's celebration (default: no)",
     )
-    @app_commands.choices(kind=KIND_CHOICES)
     @app_commands.autocomplete(
+        kind=kind_autocomplete,
+        who=who_autocomplete,
         opportunity=opportunity_autocomplete,
         when=when_autocomplete,
         follow_up=follow_up_autocomplete,
@@ -279,17 +304,7 @@ class Wins(commands.Cog):
     async def announce(
         self, interaction: discord.Interaction[Any], announcement: wins_service.Announcement
     ) -> None:
-        # The win is saved either way; a celebration that could not be posted is logged.
-        await self.bot.outbox.publish(
-            announcement.post,
-            announcement.channel_id,
-            announcement.post.guild_id,
-            render.announcement_text(
-                interaction.user.id if announcement.named else None,
-                announcement.kind_phrase,
-                announcement.shared_who,
-            ),
-        )
+        await announce_win(self.bot, interaction.user.id, announcement)
 
     @app_commands.command(name="wins")
     @app_commands.describe(period="Which wins to list (default: this week)")

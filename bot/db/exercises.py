@@ -217,3 +217,32 @@ async def latest_result(db: Database, user_id: int, kind: str) -> Row | None:
         ORDER BY created_at DESC, result_id DESC LIMIT 1
     """
     return await db.fetchone(query, (user_id, kind))
+
+
+async def set_opportunity(conn: aiosqlite.Connection, run_id: int, opportunity_id: int) -> None:
+    """The run is about this opportunity from now on (its interview was added to the pipeline)."""
+    query = "UPDATE exercise_runs SET opportunity_id = ? WHERE run_id = ?"
+    await conn.execute(query, (opportunity_id, run_id))
+
+
+async def linked_runs(db: Database, user_id: int) -> list[Row]:
+    """The member's runs about opportunities (not cancelled), oldest first."""
+    query = """
+        SELECT run_id, opportunity_id, exercise_id, status FROM exercise_runs
+        WHERE user_id = ? AND opportunity_id IS NOT NULL AND status != 'cancelled'
+        ORDER BY run_id
+    """
+    return await db.fetchall(query, (user_id,))
+
+
+async def latest_completed_about(
+    db: Database, user_id: int, exercise_id: str, opportunity_id: int | None
+) -> Row | None:
+    """The latest finished run of an exercise about this opportunity (any, with None)."""
+    query = """
+        SELECT * FROM exercise_runs
+        WHERE user_id = ? AND exercise_id = ? AND status IN ('completed', 'late')
+          AND (? IS NULL OR opportunity_id = ?)
+        ORDER BY completed_at DESC, run_id DESC LIMIT 1
+    """
+    return await db.fetchone(query, (user_id, exercise_id, opportunity_id, opportunity_id))

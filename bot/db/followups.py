@@ -84,21 +84,28 @@ async def open_for_user(db: Database, user_id: int, until: date | None = None) -
     return await db.fetchall(query, (user_id, until.isoformat() if until else None))
 
 
-async def users_due_between(db: Database, first: date, last: date) -> list[Row]:
-    """People who want reminders, with the days in [first, last] on which something of
-    theirs falls due (comma-separated ISO dates)."""
+async def reminder_candidates(db: Database, kind: str, first: date, last: date) -> list[Row]:
+    """People who want reminders and have open follow-ups due by ``last``: the days in
+    [first, last] on which something falls due (comma-separated ISO dates, or NULL), their
+    oldest open due date, and the day of their latest ``kind`` delivery (the weekly
+    reminder of overdue follow-ups counts from it)."""
     query = """
         SELECT u.user_id,
                coalesce(u.timezone, (SELECT value FROM bot_meta WHERE key = 'default_timezone'),
                         'UTC') AS timezone,
-               u.reminder_hour, group_concat(DISTINCT f.due_on) AS days
+               u.reminder_hour,
+               group_concat(DISTINCT CASE WHEN f.due_on >= :first THEN f.due_on END) AS days,
+               min(f.due_on) AS oldest,
+               (SELECT max(d.period) FROM deliveries AS d
+                WHERE d.kind = :kind AND d.target_id = u.user_id) AS last_reminder
         FROM follow_ups AS f
         JOIN users AS u ON u.user_id = f.user_id
-        WHERE f.status IN ('pending', 'snoozed') AND f.due_on BETWEEN ? AND ?
+        WHERE f.status IN ('pending', 'snoozed') AND f.due_on <= :last
           AND u.reminders = 1 AND u.dm_closed_at IS NULL
         GROUP BY u.user_id
     """
-    return await db.fetchall(query, (first.isoformat(), last.isoformat()))
+    params = {"kind": kind, "first": first.isoformat(), "last": last.isoformat()}
+    return await db.fetchall(query, params)
 
 
 async def next_due_after(db: Database, after: date) -> str | None:
@@ -109,3 +116,17 @@ async def next_due_after(db: Database, after: date) -> str | None:
           AND u.reminders = 1 AND u.dm_closed_at IS NULL
     """
     return await db.fetchval(query, (after.isoformat(),))
+
+
+async def open_for_opportunity(
+    conn: aiosqlite.Connection, user_id: int, opportunity_id: int
+) -> list[Row]:
+    """An opportunity's open follow-ups, soonest first (read inside a write transaction, so
+    what is decided from them cannot be raced by a second press)."""
+    query = """
+        SELECT * FROM follow_ups
+        WHERE user_id = ? AND opportunity_id = ? AND status IN ('pending', 'snoozed')
+        ORDER BY due_on, follow_up_id
+    """
+    async with conn.execute(query, (user_id, opportunity_id)) as cursor:
+        return list(await cursor.fetchall())

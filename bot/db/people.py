@@ -85,3 +85,21 @@ async def guilds_of(db: Database, user_id: int) -> list[int]:
 async def dm_closed_users(db: Database) -> list[int]:
     query = "SELECT user_id FROM users WHERE dm_closed_at IS NOT NULL"
     return [row[0] for row in await db.fetchall(query)]
+
+
+async def group_members(db: Database, guild_id: int) -> list[Row]:
+    """A group's members: when each first used the bot here, whether they hide from public
+    posts, and whether they have anything of their own search stored (a win, an opportunity,
+    a follow-up, a commitment or an exercise), as opposed to only having run a command."""
+    query = """
+        SELECT m.user_id, m.joined_at, m.hidden,
+               (EXISTS (SELECT 1 FROM wins AS w WHERE w.user_id = m.user_id)
+                OR EXISTS (SELECT 1 FROM opportunities AS o WHERE o.user_id = m.user_id)
+                OR EXISTS (SELECT 1 FROM follow_ups AS f WHERE f.user_id = m.user_id)
+                OR EXISTS (SELECT 1 FROM commitments AS c WHERE c.user_id = m.user_id)
+                OR EXISTS (SELECT 1 FROM exercise_runs AS r WHERE r.user_id = m.user_id))
+                   AS searching
+        FROM members AS m WHERE m.guild_id = ?
+        ORDER BY m.joined_at, m.user_id
+    """
+    return await db.fetchall(query, (guild_id,))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import aiosqlite
 
@@ -70,14 +70,18 @@ async def set_stage(
 
 async def close(
     conn: aiosqlite.Connection, user_id: int, opportunity_id: int, outcome: str, now: datetime
-) -> None:
+) -> bool:
+    """Close an open opportunity; False when it was closed already (a second press)."""
     query = """
         UPDATE opportunities SET outcome = ?, closed_at = ?, updated_at = ?
-        WHERE opportunity_id = ? AND user_id = ?
+        WHERE opportunity_id = ? AND user_id = ? AND closed_at IS NULL
     """
     stamp = to_db(now)
-    await conn.execute(query, (outcome, stamp, stamp, opportunity_id, user_id))
+    cursor = await conn.execute(query, (outcome, stamp, stamp, opportunity_id, user_id))
+    if cursor.rowcount != 1:
+        return False
     await add_event(conn, opportunity_id, user_id, now, "closed", outcome=outcome)
+    return True
 
 
 async def touch_contact(
@@ -100,7 +104,7 @@ async def open_for_user(db: Database, user_id: int) -> list[Row]:
         ) AS next_follow_up
         FROM opportunities AS o
         WHERE o.user_id = ? AND o.closed_at IS NULL
-        ORDER BY o.updated_at DESC
+        ORDER BY o.updated_at DESC, o.opportunity_id DESC
     """
     return await db.fetchall(query, (user_id,))
 
@@ -110,7 +114,7 @@ async def search_open(db: Database, user_id: int, text: str, limit: int = 25) ->
         SELECT opportunity_id, company, role, stage FROM opportunities
         WHERE user_id = ? AND closed_at IS NULL
           AND (company LIKE '%' || ? || '%' ESCAPE '\\' OR role LIKE '%' || ? || '%' ESCAPE '\\')
-        ORDER BY updated_at DESC
+        ORDER BY updated_at DESC, opportunity_id DESC
         LIMIT ?
     """
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -130,3 +134,38 @@ async def set_target_check(
 ) -> None:
     query = "UPDATE opportunities SET target_check = ? WHERE opportunity_id = ? AND user_id = ?"
     await conn.execute(query, (check, opportunity_id, user_id))
+
+
+async def set_interview(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    opportunity_id: int,
+    interview_on: date,
+    next_step: str,
+    now: datetime,
+) -> bool:
+    """Record an interview date (the interview-day card's day) and make it the next step;
+    False when the opportunity is not this member's."""
+    query = """
+        UPDATE opportunities SET interview_on = ?, next_step = ?, updated_at = ?
+        WHERE opportunity_id = ? AND user_id = ?
+    """
+    cursor = await conn.execute(
+        query, (interview_on.isoformat(), next_step, to_db(now), opportunity_id, user_id)
+    )
+    return cursor.rowcount == 1
+
+
+async def open_before_closing(db: Database, user_id: int, closed_id: int) -> list[int]:
+    """Open opportunities created before ``closed_id`` was closed (by the order of events,
+    which two things done in the same instant still have)."""
+    query = """
+        SELECT o.opportunity_id FROM opportunities AS o
+        JOIN opportunity_events AS e
+          ON e.opportunity_id = o.opportunity_id AND e.action = 'created'
+        WHERE o.user_id = ? AND o.closed_at IS NULL
+          AND e.event_id < (SELECT max(c.event_id) FROM opportunity_events AS c
+                            WHERE c.opportunity_id = ? AND c.user_id = ? AND c.action = 'closed')
+    """
+    rows = await db.fetchall(query, (user_id, closed_id, user_id))
+    return [row[0] for row in rows]

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.db.core import Database, Row, from_db, inserted_id, to_db
+from bot.db.core import Database, Row, inserted_id, to_db
 
 log = logging.getLogger(__name__)
 
@@ -83,38 +83,40 @@ async def delete(conn: aiosqlite.Connection, user_id: int, win_id: int) -> bool:
 
 
 async def list_for_user(
-    db: Database, user_id: int, since: datetime | None, limit: int = 500
+    db: Database, user_id: int, since: date | None, limit: int = 500
 ) -> list[Row]:
+    """A member's wins that happened on ``since`` or later (all for None), latest first."""
     query = """
         SELECT * FROM wins
-        WHERE user_id = ? AND happened_at >= coalesce(?, '')
-        ORDER BY happened_at DESC, win_id DESC
+        WHERE user_id = ? AND happened_on >= coalesce(?, '')
+        ORDER BY happened_on DESC, happened_at DESC, win_id DESC
         LIMIT ?
     """
-    return await db.fetchall(query, (user_id, to_db(since) if since else None, limit))
+    return await db.fetchall(query, (user_id, since.isoformat() if since else None, limit))
 
 
-async def count_between(db: Database, user_id: int, start: datetime, end: datetime) -> int:
+async def count_on_days(db: Database, user_id: int, first: date, end: date) -> int:
+    """A member's wins that happened on a day in [first, end)."""
     query = """
-        SELECT count(*) FROM wins WHERE user_id = ? AND happened_at >= ? AND happened_at < ?
+        SELECT count(*) FROM wins WHERE user_id = ? AND happened_on >= ? AND happened_on < ?
     """
-    return int(await db.fetchval(query, (user_id, to_db(start), to_db(end))))
+    return int(await db.fetchval(query, (user_id, first.isoformat(), end.isoformat())))
 
 
-async def times_since(db: Database, user_id: int, since: datetime) -> list[datetime]:
-    """Instants of a member's wins since ``since`` (streaks and weekly charts).
+async def days_since(db: Database, user_id: int, first: date) -> list[date]:
+    """The days a member's wins happened on, from ``first`` (weeks, streaks, charts).
 
-    A row whose time cannot be read (a damaged or hand-edited database) is left out and
-    logged: one bad row must not stop a member's stats or a group's leaderboard.
+    A row whose day cannot be read (a damaged or hand-edited database) is left out and logged:
+    one bad row must not stop a member's stats or a group's leaderboard.
     """
-    query = "SELECT win_id, happened_at FROM wins WHERE user_id = ? AND happened_at >= ?"
-    times = []
-    for row in await db.fetchall(query, (user_id, to_db(since))):
+    query = "SELECT win_id, happened_on FROM wins WHERE user_id = ? AND happened_on >= ?"
+    days = []
+    for row in await db.fetchall(query, (user_id, first.isoformat())):
         try:
-            times.append(from_db(row[1]))
-        except ValueError:
-            log.error("Win %s has an unreadable time %r; left out", row[0], row[1][:40])
-    return times
+            days.append(date.fromisoformat(row[1]))
+        except (TypeError, ValueError):
+            log.error("Win %s has an unreadable day %r; left out", row[0], str(row[1])[:40])
+    return days
 
 
 async def totals_by_kind(db: Database, user_id: int) -> dict[str, int]:
@@ -122,32 +124,46 @@ async def totals_by_kind(db: Database, user_id: int) -> dict[str, int]:
     return {row[0]: row[1] for row in await db.fetchall(query, (user_id,))}
 
 
-async def group_kind_totals(
-    db: Database, guild_id: int, start: datetime, end: datetime
-) -> dict[str, int]:
-    """Wins of the group's members in [start, end), per kind (hidden members included: the
-    group's total is not a ranking)."""
+# A group's wins are counted by the day each happened as its member lived it: a group's week is
+# [monday, monday + 7 days) of those days, whatever the zones of the group and the member.
+
+
+async def group_kind_totals(db: Database, guild_id: int, first: date, end: date) -> dict[str, int]:
+    """Wins of the group's members on days in [first, end), per kind (hidden members
+    included: the group's total is not a ranking)."""
     query = """
         SELECT kind, count(*) FROM group_wins
-        WHERE guild_id = ? AND happened_at >= ? AND happened_at < ?
+        WHERE guild_id = ? AND happened_on >= ? AND happened_on < ?
         GROUP BY kind
     """
-    return {
-        row[0]: row[1] for row in await db.fetchall(query, (guild_id, to_db(start), to_db(end)))
-    }
+    params = (guild_id, first.isoformat(), end.isoformat())
+    return {row[0]: row[1] for row in await db.fetchall(query, params)}
+
+
+async def group_wins_per_member(
+    db: Database, guild_id: int, first: date, end: date
+) -> dict[int, int]:
+    """How many wins each member of the group has on days in [first, end)."""
+    query = """
+        SELECT user_id, count(*) FROM group_wins
+        WHERE guild_id = ? AND happened_on >= ? AND happened_on < ?
+        GROUP BY user_id
+    """
+    params = (guild_id, first.isoformat(), end.isoformat())
+    return {row[0]: row[1] for row in await db.fetchall(query, params)}
 
 
 async def group_leaders(
     db: Database,
     guild_id: int,
-    start: datetime,
-    end: datetime,
+    first: date,
+    end: date,
     points: dict[str, int],
     *,
     limit: int = 10,
 ) -> list[Row]:
-    """Top members by points in [start, end), without those who hide from the board; ties go
-    to whoever got there first. ``points`` maps every win kind to its value in this group."""
+    """Top members by points on days in [first, end), without those who hide from the board;
+    ties go to whoever got there first. ``points`` maps every win kind to its value here."""
     query = """
         SELECT user_id,
                sum(CASE kind WHEN 'networking' THEN :networking WHEN 'intro' THEN :intro
@@ -158,7 +174,7 @@ async def group_leaders(
                count(*) AS wins,
                max(happened_at) AS reached_at
         FROM group_wins
-        WHERE guild_id = :guild AND happened_at >= :start AND happened_at < :end
+        WHERE guild_id = :guild AND happened_on >= :first AND happened_on < :end
           AND user_id NOT IN (SELECT user_id FROM members WHERE guild_id = :guild AND hidden = 1)
         GROUP BY user_id
         ORDER BY points DESC, reached_at ASC, user_id ASC
@@ -166,9 +182,26 @@ async def group_leaders(
     """
     params = {
         "guild": guild_id,
-        "start": to_db(start),
-        "end": to_db(end),
+        "first": first.isoformat(),
+        "end": end.isoformat(),
         "limit": limit,
         **{kind.replace("-", "_"): value for kind, value in points.items()},
     }
     return await db.fetchall(query, params)
+
+
+async def offers_of(conn: aiosqlite.Connection, user_id: int) -> list[Row]:
+    """A member's offer wins: who with and the opportunity each belongs to."""
+    query = "SELECT win_id, who, opportunity_id FROM wins WHERE user_id = ? AND kind = 'offer'"
+    async with conn.execute(query, (user_id,)) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def group_last_win_days(db: Database, guild_id: int) -> dict[int, str]:
+    """The day of each member's latest win, as they lived it (ISO dates)."""
+    query = """
+        SELECT user_id, max(happened_on) FROM group_wins
+        WHERE guild_id = ? AND happened_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+        GROUP BY user_id
+    """
+    return {row[0]: row[1] for row in await db.fetchall(query, (guild_id,))}

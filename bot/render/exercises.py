@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import discord
 
 from bot.render.help import BRAND_COLOUR
@@ -14,12 +12,13 @@ from bot.render.limits import (
     EMBED_FIELDS,
     EMBED_TOTAL,
     clip,
+    pack_lines,
 )
 from bot.render.words import plural
 from bot.services.exercises import engine
-from bot.services.exercises.engine import Context, Prompt, RunState
+from bot.services.exercises.engine import Prompt
 from bot.services.exercises.model import Exercise, Kind
-from bot.services.exercises.sheets import Overview, Sheet
+from bot.services.exercises.sheets import Document, Overview, Sheet, finished_on
 
 COMMANDS_FOOTER = "Type back · skip · keep · pause · cancel · help"
 
@@ -27,9 +26,13 @@ COMMANDS_FOOTER = "Type back · skip · keep · pause · cancel · help"
 def prompt_embed(exercise: Exercise, prompt: Prompt) -> discord.Embed:
     step = prompt.step
     where = f" · {prompt.section}" if prompt.section else ""
+    text = prompt.text
+    if prompt.items:
+        # The member sorts these by number or in the menu, so each is shown with its number.
+        text += "\n\n" + "\n".join(f"{i}. {item}" for i, item in enumerate(prompt.items, 1))
     embed = discord.Embed(
         title=clip(f"{exercise.title}: step {prompt.number} of {prompt.total}{where}", 256),
-        description=clip(prompt.text, EMBED_DESCRIPTION),
+        description=clip(text, EMBED_DESCRIPTION),
         colour=BRAND_COLOUR,
     )
     how = _how_to_answer(prompt)
@@ -60,6 +63,12 @@ def prompt_embed(exercise: Exercise, prompt: Prompt) -> discord.Embed:
 
 def _how_to_answer(prompt: Prompt) -> str:
     step = prompt.step
+    if step.kind is Kind.FOR_EACH and step.at_once and step.each is not None:
+        first, second = step.each.options
+        return (
+            f"Pick those for **{first.label}** in the menu, or type their numbers like `1, 3` "
+            f"(`all` or `none` work too). The others go to **{second.label}**."
+        )
     if step.kind is Kind.CHOICE:
         numbered = "\n".join(f"{i}. {o.label}" for i, o in enumerate(step.options, start=1))
         return f"Press a button, or type the number or name:\n{numbered}"
@@ -85,10 +94,27 @@ def _how_to_answer(prompt: Prompt) -> str:
     return ""
 
 
-def intro_embed(exercise: Exercise) -> discord.Embed:
+def intro_embed(
+    exercise: Exercise,
+    about: str = "",
+    prefilled: list[tuple[str, str]] | None = None,
+    stage: str | None = None,
+) -> discord.Embed:
     embed = discord.Embed(
         title=exercise.title, description=clip(exercise.intro, 4000), colour=BRAND_COLOUR
     )
+    if about:
+        known = "\n".join(f"{label}: {clip(shown, 200)}" for label, shown in prefilled or [])
+        embed.add_field(
+            name=clip(f"About {about}" + (f" · {stage}" if stage else ""), EMBED_FIELD_NAME),
+            value=clip(
+                "I've filled in what your pipeline already says:\n" + known
+                if known
+                else "Your answers will be kept with it in your pipeline.",
+                EMBED_FIELD_VALUE,
+            ),
+            inline=False,
+        )
     embed.set_footer(
         text=f"About {plural(exercise.minutes, 'minute')} · everything you write here is "
         "private and saved after each answer"
@@ -96,69 +122,34 @@ def intro_embed(exercise: Exercise) -> discord.Embed:
     return embed
 
 
-def summary_embeds(
-    exercise: Exercise, state: RunState, ctx: Context, sheet: list[tuple[str, str]]
-) -> list[discord.Embed]:
-    """The finished exercise: outro, then every answer, split over as many embeds as needed."""
+def document_fields(doc: Document) -> list[tuple[str, str]]:
+    """A document's sections as embed fields, a long section over several."""
+    fields = []
+    for section in doc.sections:
+        # A long entry (a list with what was said about each item) may span fields, by line.
+        lines = [
+            line
+            for entry in section.entries
+            for line in (entry.splitlines() if len(entry) > EMBED_FIELD_VALUE else [entry])
+        ]
+        chunks = pack_lines(lines, EMBED_FIELD_VALUE)
+        for index, chunk in enumerate(chunks):
+            name = section.heading + (" (cont.)" if index else "")
+            fields.append((clip(name, EMBED_FIELD_NAME), chunk))
+    return fields
+
+
+def summary_embeds(doc: Document) -> list[discord.Embed]:
+    """The finished exercise: outro, then the document it produced, over as many embeds as
+    needed."""
+    exercise = doc.exercise
     first = discord.Embed(
         title=f"Done: {exercise.title}",
         colour=discord.Colour.green(),
         description=clip(exercise.outro, EMBED_DESCRIPTION),
     )
-    fields = [(clip(q, EMBED_FIELD_NAME), clip(a, EMBED_FIELD_VALUE) or "-") for q, a in sheet]
-    fields += _grouped(exercise, state)
-    fields += _shortfalls(exercise, state, ctx)
-    return pack_fields(first, fields, f"{exercise.title} (cont.)")
-
-
-def _grouped(exercise: Exercise, state: RunState) -> list[tuple[str, str]]:
-    group = exercise.group
-    if group is None:
-        return []
-    items = state.answers.get(group.items) or []
-    buckets: dict[str, list[str]] = defaultdict(list)
-    for item in items:
-        labels = []
-        for step_id in group.by:
-            step = exercise.step(step_id)
-            value = (state.answers.get(step_id) or {}).get(item)
-            option = step.each.option(value) if step.each and value else None
-            labels.append(option.label if option else "Not sorted")
-        buckets[" · ".join(labels)].append(item)
-    fields = [
-        (
-            clip(f"{group.title}: {key}", EMBED_FIELD_NAME),
-            clip("\n".join(f"- {q}" for q in qs), EMBED_FIELD_VALUE),
-        )
-        for key, qs in sorted(buckets.items())
-    ]
-    return fields
-
-
-def _shortfalls(exercise: Exercise, state: RunState, ctx: Context) -> list[tuple[str, str]]:
-    compare = next(
-        (s for s in exercise.steps if s.kind is Kind.FOR_EACH and s.over == "target:criteria"), None
-    )
-    if compare is None:
-        return []
-    if not ctx.has_target:
-        return [
-            (
-                "Against your target",
-                "No target yet: run `/exercise start name:right-job` to "
-                "set the standard an offer should meet.",
-            )
-        ]
-    answers = state.answers.get(compare.id) or {}
-    short = [item for item, value in answers.items() if value == "short"]
-    unsure = [item for item, value in answers.items() if value == "unsure"]
-    lines = [f"Falls short: {item}" for item in short] + [f"Not sure yet: {i}" for i in unsure]
-    return [
-        (
-            "Against your target",
-            clip("\n".join(lines) or "Meets or beats every criterion.", EMBED_FIELD_VALUE),
-        )
-    ]
+    fields = [(clip(doc.title, EMBED_FIELD_NAME), "Here it is, to keep:"), *document_fields(doc)]
+    return pack_fields(first, fields, f"{clip(doc.title, 200)} (cont.)")
 
 
 def pack_fields(
@@ -203,13 +194,14 @@ def overview_embed(items: list[Overview]) -> discord.Embed:
 
 
 def sheet_pages(sheet: Sheet) -> list[discord.Embed]:
+    doc = sheet.document
     first = discord.Embed(
-        title=f"Your answers: {sheet.exercise.title}",
+        title=clip(doc.title, 256),
         colour=BRAND_COLOUR,
-        description=f"Finished {sheet.completed_at}. Only you can see this.",
+        description=f"Your latest **{sheet.exercise.title}**, finished "
+        f"{finished_on(sheet.completed_at, sheet.today)}. Only you can see this.",
     )
-    fields = [(clip(q, EMBED_FIELD_NAME), clip(a, EMBED_FIELD_VALUE) or "-") for q, a in sheet.rows]
-    pages = pack_fields(first, fields, f"Your answers: {sheet.exercise.title} (cont.)")
+    pages = pack_fields(first, document_fields(doc), f"{clip(doc.title, 200)} (cont.)")
     for number, page in enumerate(pages, start=1):
         if len(pages) > 1:
             page.set_footer(text=f"Page {number} of {len(pages)}")

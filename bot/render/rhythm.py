@@ -8,6 +8,7 @@ import discord
 
 from bot.render.help import BRAND_COLOUR
 from bot.render.limits import EMBED_FIELD_VALUE, MESSAGE_CHARS, clip
+from bot.render.network import encouraging, network_week
 from bot.render.safe import inert
 from bot.render.words import plural
 from bot.services.dates import format_day
@@ -137,6 +138,9 @@ def recap_embed(post: RecapPost) -> discord.Embed:
         value="\n".join(totals) or "No wins logged yet.",
         inline=False,
     )
+    together = network_week(post.network)
+    if together:
+        embed.add_field(name="The group as a network", value=together, inline=False)
     embed.set_footer(text="Every conversation counts. Log yours with /win.")
     return embed
 
@@ -172,6 +176,12 @@ def board_embed(result: Board, *, with_chart: bool) -> discord.Embed:
     if result.previous_total is not None:
         total += f" (last week: {result.previous_total})"
     embed.add_field(name="Group total", value=total, inline=False)
+    if result.encouraging:
+        embed.add_field(
+            name="Most encouraging",
+            value=clip(encouraging(result.encouraging), EMBED_FIELD_VALUE),
+            inline=False,
+        )
     if with_chart:
         embed.set_image(url="attachment://group-weeks.png")
     return embed
@@ -182,7 +192,10 @@ def report_embed(result: Report) -> discord.Embed:
     embed.add_field(name="Members", value=str(result.members))
     embed.add_field(name="Active this week", value=str(result.active_this_week))
     embed.add_field(name="Wins this week", value=str(result.wins_this_week))
-    quiet = ", ".join(mention(u) for u in result.quiet[:40])
+    quiet = ", ".join(
+        f"{clip(q.name, 40)} ({q.days} days{', hidden' if q.hidden else ''})"
+        for q in result.quiet[:40]
+    )
     embed.add_field(
         name=f"Quiet for 14+ days ({len(result.quiet)})",
         value=clip(quiet or "Nobody.", EMBED_FIELD_VALUE),

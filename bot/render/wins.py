@@ -19,11 +19,12 @@ from bot.render.safe import inert
 from bot.render.words import plural
 from bot.services.dates import format_day
 from bot.services.followups import FollowUp, FollowUpList
+from bot.services.goals import WeeklyGoal
 from bot.services.kinds import KIND_LABELS, WinKind
 from bot.services.pipeline import PipelineView
 from bot.services.stats import MemberStats
 from bot.services.target import STATUS_LABELS, Comparison
-from bot.services.wins import WinLogged
+from bot.services.wins import KindOption, WinLogged
 
 SUCCESS = discord.Colour.green()
 
@@ -36,12 +37,41 @@ def day(value: date, today: date | None = None) -> str:
     return format_day(value, today or value)
 
 
-def goal_line(count: int, goal: int) -> str:
-    if goal <= 0:
+def goal_source(goal: WeeklyGoal) -> str:
+    """Where this week's goal came from, so every place showing it says the same."""
+    if goal.from_checkin and goal.committed_on is not None:
+        return f"from your check-in on {goal.committed_on:%A}"
+    if goal.from_checkin:
+        return "from this week's check-in"
+    return "your weekly goal"
+
+
+def goal_line(count: int, goal: WeeklyGoal) -> str:
+    if goal.count <= 0:
         return f"{count} this week."
-    if count >= goal:
-        return f"{count} this week: goal of {goal} reached. Keep the conversations coming."
-    return f"{count} of your {goal} this week."
+    if count >= goal.count:
+        return (
+            f"{count} this week: goal of {goal.count} reached ({goal_source(goal)}). "
+            "Keep the conversations coming."
+        )
+    return f"{count} of your {goal.count} this week ({goal_source(goal)})."
+
+
+def points_text(points: int, in_group: bool) -> str:
+    """What a win earns; a kind worth nothing in this group says so rather than "+0"."""
+    if points == 0:
+        return "0 points in this group" if in_group else "0 points"
+    return f"+{plural(points, 'point')}"
+
+
+def kind_choice(option: KindOption, in_group: bool) -> str:
+    """A /win kind as the picker shows it, with what it is worth where it is logged."""
+    worth = (
+        "0 points in this group"
+        if option.points == 0 and in_group
+        else plural(option.points, "point")
+    )
+    return clip(f"{option.kind.value}: {option.label} ({worth})", 100)
 
 
 def win_logged(result: WinLogged) -> discord.Embed:
@@ -50,13 +80,30 @@ def win_logged(result: WinLogged) -> discord.Embed:
         title=f"Logged: {label} with {clip(result.who, 150)}",
         colour=SUCCESS,
         description=(
-            f"+{plural(result.points, 'point')} · "
+            f"{points_text(result.points, result.in_group)} · "
             f"{day(result.happened_on, result.today)}\n{goal_line(result.week_count, result.goal)}"
         ),
     )
+    if result.on_pipeline:
+        linked = result.on_pipeline
+        text = f"On your pipeline: {clip(linked.title, 150)} ({linked.stage.value})."
+        if linked.move_to:
+            text += f" Has it moved on to **{linked.move_to.value}**? The button moves it."
+        embed.add_field(name="Pipeline", value=text, inline=False)
+    elif result.ambiguous:
+        embed.add_field(
+            name="Pipeline",
+            value=(
+                f"You have {result.ambiguous} open opportunities at {clip(result.who, 150)}: "
+                "pick one with the `opportunity` option to link a win to it."
+            ),
+            inline=False,
+        )
     if result.follow_up_on:
         embed.add_field(
-            name="Follow-up set", value=day(result.follow_up_on, result.today), inline=False
+            name="Follow-up set",
+            value=f"{result.follow_up_reason}: {day(result.follow_up_on, result.today)}",
+            inline=False,
         )
     if result.suggestions:
         lines = [f"• {s.reason}: {day(s.due_on, result.today)}" for s in result.suggestions]
@@ -96,13 +143,20 @@ def wins_page(
 
 
 def follow_up_line(item: FollowUp, today: date) -> str:
-    when = "today" if item.due_on == today else day(item.due_on, today)
+    if item.due_on == today:
+        when = "today"
+    elif item.due_on < today:
+        when = f"overdue, was due {day(item.due_on, today)}"
+    else:
+        when = day(item.due_on, today)
     return f"**{clip(item.reason, 80)}** · {clip(item.person, 80)} · {when}"
 
 
 def follow_ups(
-    listing: FollowUpList, page_items: list[FollowUp], page: int, pages: int
+    listing: FollowUpList, page_items: list[FollowUp], page: int, pages: int, first: int = 1
 ) -> discord.Embed:
+    """A page of /followups; ``first`` is the number of its first item (numbers continue
+    from page to page, as the buttons do)."""
     embed = discord.Embed(title="Your follow-ups", colour=BRAND_COLOUR)
     if not listing.all:
         embed.description = (
@@ -114,7 +168,7 @@ def follow_ups(
         f"{len(listing.overdue)} overdue · {len(listing.due_today)} today · "
         f"{len(listing.upcoming)} upcoming. Following up is how you learn where things stand."
     )
-    for index, item in enumerate(page_items, start=1):
+    for index, item in enumerate(page_items, start=first):
         tag = (
             "Overdue"
             if item.due_on < listing.today
@@ -128,17 +182,32 @@ def follow_ups(
     return embed
 
 
-def reminder(items: list[FollowUp], today: date) -> discord.Embed:
-    lines = [f"{i}. {follow_up_line(item, today)}" for i, item in enumerate(items, start=1)]
+def reminder(items: list[FollowUp], today: date, page: int = 0, per_page: int = 4) -> discord.Embed:
+    """Page ``page`` of a reminder DM about ``items`` (all of them: due today and overdue),
+    numbered on from page to page like its buttons."""
+    pages = max(1, -(-len(items) // per_page))
+    shown = items[page * per_page : (page + 1) * per_page]
+    overdue = sum(item.due_on < today for item in items)
+    due = len(items) - overdue
+    lines = [
+        f"{i}. {follow_up_line(item, today)}"
+        for i, item in enumerate(shown, start=page * per_page + 1)
+    ]
+    if pages > 1:
+        lines.insert(0, f"{overdue} overdue · {due} today.\n")
     text = pack_lines(lines, EMBED_DESCRIPTION - 200)
     more = "" if len(text) <= 1 else "\n…and more: see `/followups`."
-    return discord.Embed(
-        title="Today's follow-ups",
+    embed = discord.Embed(
+        # Overdue ones come back once a week on their own: the title says which this is.
+        title="Today's follow-ups" if due else "Overdue follow-ups",
         colour=BRAND_COLOUR,
         description=(text[0] if text else "")
         + more
         + "\n\nA short note asking where things stand keeps you in the conversation.",
     )
+    if pages > 1:
+        embed.set_footer(text=f"Page {page + 1} of {pages}")
+    return embed
 
 
 def pipeline(view: PipelineView) -> list[discord.Embed]:
@@ -150,13 +219,14 @@ def pipeline(view: PipelineView) -> list[discord.Embed]:
         lines = []
         for item in items:
             contact = (
-                day(item.last_contact.date(), view.today) if item.last_contact else "no contact yet"
+                day(item.last_contact_on, view.today) if item.last_contact_on else "no contact yet"
             )
             follow = day(item.next_follow_up, view.today) if item.next_follow_up else "none set"
             lines.append(
                 f"**{clip(item.title, 120)}** · last contact {contact} · follow-up {follow}"
                 + (f"\n  next: {clip(item.next_step, 150)}" if item.next_step else "")
                 + (f"\n  vs your target: {item.versus_target}" if item.versus_target else "")
+                + (f"\n  exercises: {', '.join(item.exercises)}" if item.exercises else "")
             )
         for index, chunk in enumerate(pack_lines(lines, EMBED_FIELD_VALUE)):
             name = f"{stage.value.title()} ({len(items)})" + (" cont." if index else "")
@@ -185,6 +255,8 @@ def comparison(result: Comparison, title: str) -> discord.Embed:
         embed.set_footer(text="Settle the unknowns with the button: it takes a minute.")
     elif result.short:
         embed.set_footer(text="It falls short somewhere: worth raising before you go further.")
+    elif result.flagged:
+        embed.set_footer(text="The salary is in another currency: compare it yourself.")
     return embed
 
 
@@ -203,6 +275,8 @@ def stats(result: MemberStats) -> discord.Embed:
         f"{KIND_LABELS[kind]}: {count}" for kind, count in result.totals.items() if count
     )
     embed.add_field(name="All time", value=totals or "No wins yet", inline=False)
+    if result.introductions_made:
+        embed.add_field(name="Introductions made", value=f"{result.introductions_made} for others")
     embed.set_image(url="attachment://wins-per-week.png")
     return embed
 

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.db import Database
-from bot.db import deliveries as deliveries_db
 from bot.db import followups as followups_db
 from bot.db import people as people_db
 from bot.db import pipeline as pipeline_db
@@ -108,23 +107,30 @@ async def mark_done(db: Database, clock: Clock, *, user_id: int, follow_up_id: i
 class Snoozed:
     due_on: date
     today: date  # the member's, so a date in another year says so
+    days: int
+    from_due_date: bool  # False: it was overdue, so the snooze counts from today
 
 
 async def snooze(
     db: Database, clock: Clock, *, user_id: int, follow_up_id: int, span: str
 ) -> Snoozed:
+    """Move a follow-up on by ``span`` from its due date: "+1 week" on Thursday's follow-up
+    means next Thursday. One already overdue moves on from today instead (its date has
+    passed, and a snooze into the past would be no snooze at all)."""
     if span not in SNOOZE_DAYS:
         raise InvalidInput("Snooze for 1d, 3d or 1w.")
-    await _open_item(db, user_id, follow_up_id)
+    item = await _open_item(db, user_id, follow_up_id)
     profile = await profile_service.load(db, clock, user_id)
     today = profile.today(clock.now())
-    new_due = today + timedelta(days=SNOOZE_DAYS[span])
+    from_due_date = item.due_on >= today
+    days = SNOOZE_DAYS[span]
+    new_due = (item.due_on if from_due_date else today) + timedelta(days=days)
     async with db.transaction() as conn:
         if not await followups_db.set_status(
             conn, user_id, follow_up_id, "snoozed", clock.now(), due_on=new_due
         ):
             raise NotFound("That follow-up was already dealt with.")
-    return Snoozed(new_due, today)
+    return Snoozed(new_due, today, days, from_due_date)
 
 
 async def drop(db: Database, clock: Clock, *, user_id: int, follow_up_id: int) -> FollowUp:
@@ -159,6 +165,9 @@ class Reminder:
 
 
 REMINDER_KINDS = {REMINDER_KIND: REMINDER_GRACE}
+# Overdue follow-ups alone bring a reminder at most this often: often enough that nothing
+# is forgotten, seldom enough not to nag about what the member chose to leave.
+OVERDUE_EVERY = timedelta(days=7)
 
 
 def reminder_instant(day: date, hour: int, zone: ZoneInfo) -> datetime:
@@ -168,29 +177,44 @@ def reminder_instant(day: date, hour: int, zone: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
+def reminder_day(
+    today: date, due_days: set[date], oldest: date, last_reminder: date | None
+) -> date | None:
+    """The next local day, from ``today``, that brings this member a reminder: a day
+    something falls due, or, with something overdue, the first day a week after the last
+    reminder (today if there was none). None when only later due days remain (see
+    ``due_days``, which holds the days known in the window)."""
+    if today in due_days:
+        return today
+    if oldest < today:
+        overdue_day = today if last_reminder is None else last_reminder + OVERDUE_EVERY
+        return max(today, overdue_day)
+    return None
+
+
 async def due_reminders(
     db: Database, now: datetime, default_zone: str = "UTC"
 ) -> tuple[list[Due], datetime | None]:
     """Reminders due at ``now``, and when the next one falls due.
 
     A member gets a reminder on each local day something of theirs falls due, from their
-    reminder hour until :data:`REMINDER_GRACE` later, listing what is due and overdue. The
-    courier claims each in ``deliveries`` before sending, so it goes out once however often
-    this runs; past the grace window it is left (``/followups`` still lists everything).
-    Reminders already in the ledger are skipped with one read, not a write each.
+    reminder hour until :data:`REMINDER_GRACE` later, listing what is due and overdue; with
+    only overdue follow-ups, one a week (:data:`OVERDUE_EVERY` after the last reminder). The
+    ledger key is the member and the local day, so each reminder goes out once however often
+    this runs, and the weekly one is counted from what the ledger holds; past the grace
+    window it is left (``/followups`` still lists everything).
     """
     # Local "today" anywhere on Earth is within a day of the UTC date.
     horizon = (now + timedelta(days=1)).date()
     due: list[Due] = []
     wakes: list[datetime] = [now + SAFETY_WAKE]
     first = (now - timedelta(days=1)).date()
-    rows = await followups_db.users_due_between(db, first, horizon)
-    periods = {(first + timedelta(days=n)).isoformat() for n in range(3)}
-    known = await deliveries_db.known_keys(db, REMINDER_KIND, periods)
-    for row in rows:
+    for row in await followups_db.reminder_candidates(db, REMINDER_KIND, first, horizon):
         try:
             zone = ZoneInfo(row["timezone"] or default_zone)
-            days = sorted(date.fromisoformat(d) for d in row["days"].split(","))
+            days = {date.fromisoformat(d) for d in (row["days"] or "").split(",") if d}
+            oldest = date.fromisoformat(row["oldest"])
+            last = date.fromisoformat(row["last_reminder"]) if row["last_reminder"] else None
         except (ValueError, KeyError) as exc:
             log.error("Skipping reminders of %s: unreadable row (%s)", row["user_id"], exc)
             continue
@@ -198,16 +222,21 @@ async def due_reminders(
         today = now.astimezone(zone).date()
         upcoming = [d for d in days if d > today]
         if upcoming:
-            wakes.append(reminder_instant(upcoming[0], hour, zone))
-        # A reminder goes out on the day something falls due (overdue items ride along).
-        if today not in days:
+            wakes.append(reminder_instant(min(upcoming), hour, zone))
+        day = reminder_day(today, days, oldest, last)
+        if day is None:
             continue
-        at = reminder_instant(today, hour, zone)
-        if now < at:
+        at = reminder_instant(day, hour, zone)
+        if day > today or now < at:
             wakes.append(at)
             continue
-        if now - at > REMINDER_GRACE or (row["user_id"], today.isoformat()) in known:
+        if now - at > REMINDER_GRACE:
+            # Today's was missed (the bot was down): what is still open is overdue tomorrow,
+            # and tomorrow's hour decides again.
+            wakes.append(reminder_instant(today + timedelta(days=1), hour, zone))
             continue
+        if last == today:
+            continue  # claimed already (sent, or in the courier's hands)
         due.append(Due(REMINDER_KIND, row["user_id"], today.isoformat(), at, row["user_id"]))
     # Follow-ups due after the horizon: their day starts no earlier than 14 h before UTC
     # midnight (UTC+14), so waking then is early enough for every zone.
@@ -218,6 +247,11 @@ async def due_reminders(
     return due, min(w for w in wakes if w > now)
 
 
+async def reminder_items(db: Database, user_id: int, day: date) -> list[FollowUp]:
+    """What a reminder for ``day`` lists now: open follow-ups due by then, soonest first."""
+    return [_follow_up(r) for r in await followups_db.open_for_user(db, user_id, day)]
+
+
 async def reminder_for(db: Database, claim: Claim) -> Reminder | None:
     """What a claimed reminder says, read now; None when there is nothing to remind of any
     more (done, snoozed past the day, deleted) or the member turned reminders off."""
@@ -225,5 +259,5 @@ async def reminder_for(db: Database, claim: Claim) -> Reminder | None:
     if user is None or not user["reminders"] or user["dm_closed_at"] is not None:
         return None
     day = date.fromisoformat(claim.period)
-    items = [_follow_up(r) for r in await followups_db.open_for_user(db, claim.target_id, day)]
+    items = await reminder_items(db, claim.target_id, day)
     return Reminder(claim.target_id, day, items) if items else None

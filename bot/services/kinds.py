@@ -56,6 +56,30 @@ class Stage(StrEnum):
 STAGE_ORDER = list(Stage)
 
 
+# The stage a win on an opportunity shows it has reached: a job interview means it is at
+# interviewing, an offer at offer, a real conversation at talking, an introduction or a
+# follow-up at contacted. Only ever suggested as a move forward.
+STAGE_AFTER_WIN: dict[WinKind, Stage] = {
+    WinKind.NETWORKING: Stage.TALKING,
+    WinKind.INTRO: Stage.CONTACTED,
+    WinKind.FOLLOW_UP: Stage.CONTACTED,
+    WinKind.INFORMATIONAL: Stage.TALKING,
+    WinKind.INTERVIEW: Stage.INTERVIEWING,
+    WinKind.OFFER: Stage.OFFER,
+}
+
+
+def is_later(stage: Stage, than: Stage) -> bool:
+    """Whether ``stage`` is further along the pipeline than ``than``."""
+    return STAGE_ORDER.index(stage) > STAGE_ORDER.index(than)
+
+
+def stage_after_win(kind: WinKind, current: Stage) -> Stage | None:
+    """The move a win of ``kind`` suggests for an opportunity at ``current``, if any."""
+    reached = STAGE_AFTER_WIN[kind]
+    return reached if is_later(reached, current) else None
+
+
 class Outcome(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
@@ -69,6 +93,16 @@ class FollowUpStatus(StrEnum):
     DONE = "done"
     SNOOZED = "snoozed"
     DROPPED = "dropped"
+
+
+def parse_kind(text: str) -> WinKind | None:
+    """A kind as typed or picked: its name (``interview``) or its label (``job interview``),
+    in any case and spacing; None when it is neither."""
+    typed = " ".join(text.split()).casefold()
+    for kind in WinKind:
+        if typed in (kind.value, KIND_LABELS[kind].casefold()):
+            return kind
+    return None
 
 
 def points_for(kind: WinKind, overrides: dict[str, int] | None = None) -> int:

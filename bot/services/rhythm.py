@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -16,12 +16,14 @@ from bot.db import people as people_db
 from bot.db import rhythm as rhythm_db
 from bot.db import wins as wins_db
 from bot.errors import InvalidInput, NotFound
+from bot.services import network as network_service
 from bot.services import profile as profile_service
 from bot.services import public as public_service
 from bot.services import stats as stats_service
 from bot.services.dates import parse_follow_up
 from bot.services.delivery import Claim, Due
 from bot.services.kinds import DEFAULT_POINTS, WinKind
+from bot.services.network import Encourager, NetworkWeek
 from bot.services.public import PublicPost
 from bot.services.schedules import (
     GRACE,
@@ -36,7 +38,7 @@ from bot.services.schedules import (
 )
 from bot.services.schedules import Due as ScheduleDue
 from bot.services.text import clean_block, echo
-from bot.services.weeks import current_week, week_bounds
+from bot.services.weeks import current_week
 
 log = logging.getLogger(__name__)
 
@@ -377,6 +379,8 @@ class RecapPost:
     # Everyone else who committed (a private goal, hidden, no win yet): counted, never named
     others: int
     totals: dict[WinKind, int]
+    # What members did for each other (cheers, partners who met, introductions): counts only
+    network: NetworkWeek = field(default_factory=NetworkWeek)
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,10 +398,8 @@ class Board:
     total: int
     previous_total: int | None
     weekly: list[tuple[date, int]] = field(default_factory=list)
-
-
-def _bounds(period: str, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    return week_bounds(date.fromisoformat(period), zone)
+    # Who gave the most cheers and introductions (never who received them), not hidden
+    encouraging: list[Encourager] = field(default_factory=list)
 
 
 async def followups_post(db: Database, guild_id: int, period: str) -> FollowupsPost:
@@ -411,8 +413,10 @@ async def followups_post(db: Database, guild_id: int, period: str) -> FollowupsP
 async def recap_post(db: Database, guild_id: int, period: str, zone: ZoneInfo) -> RecapPost:
     """The week so far. Only what members chose to make public names them: a shared plan,
     and not hidden. A private goal is never shown in any form, not even as a number."""
-    start, end = _bounds(period, zone)
-    wins = await rhythm_db.wins_per_member_between(db, guild_id, to_db(start), to_db(end))
+    # A win counts in the week holding the day it happened as its member lived it (#10).
+    start = date.fromisoformat(period)
+    end = start + timedelta(days=7)
+    wins = await wins_db.group_wins_per_member(db, guild_id, start, end)
     hidden = {r["user_id"] for r in await rhythm_db.group_member_ids(db, guild_id) if r["hidden"]}
     progress, others = [], 0
     for row in await rhythm_db.commitments(db, guild_id, period):
@@ -423,7 +427,12 @@ async def recap_post(db: Database, guild_id: int, period: str, zone: ZoneInfo) -
             others += 1
     totals = await wins_db.group_kind_totals(db, guild_id, start, end)
     progress.sort(key=lambda p: (-p[1], p[0]))
-    return RecapPost(progress, others, {k: totals.get(k.value, 0) for k in WinKind})
+    return RecapPost(
+        progress,
+        others,
+        {k: totals.get(k.value, 0) for k in WinKind},
+        await network_service.week_counts(db, guild_id, start, end, zone),
+    )
 
 
 async def board(db: Database, clock: Clock, guild_id: int, period: str = "week") -> Board:
@@ -432,18 +441,19 @@ async def board(db: Database, clock: Clock, guild_id: int, period: str = "week")
     now = clock.now()
     points = {k.value: v for k, v in group.points.items()}
     monday = group_week(now, group.zone)
-    start, end = week_bounds(monday, group.zone)
+    # Counted by the day each win happened as its member lived it (#10): the group's zone
+    # only says which week is this week.
+    start, end = monday, monday + timedelta(days=7)
     previous: int | None = None
     title = f"Week of {monday:%d %b}"
     if period == "month":
-        first = now.astimezone(group.zone).date().replace(day=1)
-        start = datetime.combine(first, time(0), tzinfo=group.zone).astimezone(UTC)
-        title = f"{first:%B %Y}"
+        start = now.astimezone(group.zone).date().replace(day=1)
+        title = f"{start:%B %Y}"
     elif period == "all":
-        start, title = datetime(2000, 1, 1, tzinfo=UTC), "All time"
+        start, title = date.min, "All time"
     else:
-        before = week_bounds(monday - timedelta(days=7), group.zone)
-        previous = sum((await wins_db.group_kind_totals(db, guild_id, *before)).values())
+        before = await wins_db.group_kind_totals(db, guild_id, monday - timedelta(days=7), monday)
+        previous = sum(before.values())
     rows = await wins_db.group_leaders(db, guild_id, start, end, points, limit=LEADERS)
     leaders = [
         Leader(
@@ -459,6 +469,7 @@ async def board(db: Database, clock: Clock, guild_id: int, period: str = "week")
     if period == "week":
         for back in range(CHART_WEEKS - 1, -1, -1):
             week = monday - timedelta(weeks=back)
-            totals = await wins_db.group_kind_totals(db, guild_id, *week_bounds(week, group.zone))
+            totals = await wins_db.group_kind_totals(db, guild_id, week, week + timedelta(days=7))
             weekly.append((week, sum(totals.values())))
-    return Board(title, leaders, total, previous, weekly)
+    encouraging = await network_service.most_encouraging(db, guild_id, start, end, group.zone)
+    return Board(title, leaders, total, previous, weekly, encouraging)

@@ -30,6 +30,12 @@ async def test_demo_plays_a_week_and_writes_its_files(
         "Leaderboard: Week of 16 Nov",
         "[DM to alice]",
         "[only ben sees this]",
+        "[clicks] alice: [Cheer]",
+        "Your group cheered you on",
+        "Your accountability partner",
+        "Who knows someone at Globex?",
+        "An introduction is under way",
+        "Today: your interview with Northwind",
     ):
         assert moment in transcript, moment
     assert "FAILED" not in transcript

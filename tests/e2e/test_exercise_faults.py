@@ -60,7 +60,7 @@ def state_of(row: Row) -> dict[str, Any]:
 
 
 async def to_rounds(person: Person) -> Message:
-    """what-i-want up to its first per-question choice ("step 7 of 10", with buttons)."""
+    """what-i-want up to sorting its questions by round ("step 7 of 8", a menu and buttons)."""
     question = await start(person, "what-i-want")
     await person.click(question, "Something new")
     await until(person, "step 2 of")
@@ -87,10 +87,9 @@ async def finish_what_i_want(person: Person) -> Message:
     await say(person, ANSWERS[2], "step 5 of")
     await say(person, "skip", "step 6 of")
     question = await say(person, f"{ANSWERS[3]}\n{ANSWERS[4]}\ndone", "step 7 of")
-    for number, choice in ((8, "First interview"), (9, "Second interview"), (10, "The boss")):
-        await person.click(question, choice)
-        question = await until(person, f"step {number} of")
-    await person.click(question, "Future peers")
+    await person.select(question, ["0"])
+    question = await until(person, "step 8 of")
+    await person.click(question, "All: The boss")
     return await until(person, "Share with the group")
 
 
@@ -120,13 +119,14 @@ def organiser(emulator: Emulator, guild: Guild) -> Person:
 async def test_two_presses_of_one_choice_answer_one_question(bot: Running, alice: Person) -> None:
     round_1 = await to_rounds(alice)
     first, second = await asyncio.gather(
-        alice.click(round_1, "First interview"), alice.click(round_1, "First interview")
+        alice.click(round_1, "All: First interview"), alice.click(round_1, "All: First interview")
     )
     await until(alice, "step 8 of")
     state = state_of(await run_row(bot))
-    # Both items have the same buttons: a second press must not answer the next one.
-    assert state["answers"]["question_round"] == {"Q1?": "first"}
-    assert state["position"] == {"step": "question_round", "item": 1}
+    # The next question has the same kind of buttons: a second press must not answer it.
+    assert state["answers"]["question_round"] == {"Q1?": "first", "Q2?": "first"}
+    assert state["position"] == {"step": "question_audience", "item": None}
+    assert "question_audience" not in state["answers"]
     [note] = await private_notes(first, second)
     assert "already answered" in note
 
@@ -136,7 +136,7 @@ async def test_a_press_on_an_old_question_changes_nothing(bot: Running, alice: P
     await say(alice, "1", "step 8 of")  # answered by text: its buttons are still there
     await say(alice, "pause", "Paused")
     before = await run_row(bot)
-    reply = await alice.click(round_1, "Second interview")
+    reply = await alice.click(round_1, "All: Second interview")
     [note] = await private_notes(reply)
     assert "already answered" in note
     after = await run_row(bot)
@@ -167,15 +167,19 @@ async def test_a_message_and_a_press_together_never_answer_one_question_twice(
 ) -> None:
     round_1 = await to_rounds(alice)
     before = (await run_row(bot))["version"]
-    await asyncio.gather(alice.dm("2"), alice.click(round_1, "First interview"))
+    await asyncio.gather(alice.dm("2"), alice.click(round_1, "All: First interview"))
     await until(alice, "step 8 of")
     with pytest.raises(EmulatorTimeout):  # let whichever came second finish
         await until(alice, "never", timeout=0.5)
     row = await run_row(bot)
-    rounds = state_of(row)["answers"]["question_round"]
-    # Whichever came first answered Q1; the other changed nothing (or answered Q2 by text).
-    assert set(rounds) <= {"Q1?", "Q2?"} and "Q1?" in rounds
-    assert row["version"] - before == len(rounds)
+    answers = state_of(row)["answers"]
+    # Whichever came first sorted the questions by round; the press, coming second, changed
+    # nothing; the message, coming second, answered the next question (by its number).
+    assert answers["question_round"] in (
+        {"Q1?": "second", "Q2?": "first"},
+        {"Q1?": "first", "Q2?": "first"},
+    )
+    assert row["version"] - before == 1 + ("question_audience" in answers)
 
 
 # -- 2. suggested follow-ups and leads, created once ----------------------------------------
@@ -187,18 +191,20 @@ async def test_create_them_twice_at_once_creates_once(bot: Running, alice: Perso
         ("Ann at Acme\nBen at Globex\ndone", "step 2 of"),
         ("Any openings on your team?", "step 3 of"),
         ("Who else should I talk to?", "step 4 of"),
-        ("Cy from Initech\ndone", "step 5 of"),
-        ("tomorrow", "step 6 of"),
-        ("4", "step 7 of"),
-        ("Dana", "step 8 of"),
-        ("Eve at Umbrella", "step 9 of"),
+        ("friday", "step 5 of"),
+        ("same", "step 6 of"),
+        ("Cy from Initech\ndone", "step 7 of"),
+        ("tomorrow", "step 8 of"),
+        ("4", "step 9 of"),
+        ("Dana", "step 10 of"),
+        ("Eve at Umbrella", "step 11 of"),
     ):
         await say(alice, text, expect)
     offer = await say(alice, "3d", "Create them")
     replies = await asyncio.gather(
         alice.click(offer, "Create them"), alice.click(offer, "Create them")
     )
-    assert await bot.db.fetchval("SELECT count(*) FROM follow_ups") == 2
+    assert await bot.db.fetchval("SELECT count(*) FROM follow_ups") == 4
     assert await bot.db.fetchval("SELECT count(*) FROM opportunities") == 2
     texts = sorted(r.message.text() for r in replies if r.message is not None)
     assert any("Created" in t for t in texts)
@@ -291,7 +297,7 @@ async def test_a_run_whose_exercise_was_removed_is_answered_kindly(
         assert "/exercise export" in reply.text()
         resumed = await alice.slash("exercise resume")
         assert "no longer offered" in (await resumed.wait_message()).text()
-        pressed = await alice.click(round_1, "First interview")
+        pressed = await alice.click(round_1, "All: First interview")
         [note] = await private_notes(pressed)
         assert "no longer offered" in note
         export = await alice.slash("exercise export")

@@ -124,7 +124,8 @@ async def test_offer_goes_through_the_target(bot: Running, alice: Person) -> Non
     for answer in ("Acme", "Head of Data", "110000 EUR", "skip"):
         question = await step(alice, answer)
     assert "Title: Head of Data" in question.text()
-    for choice in ("Meets or beats it", "Falls short", "Meets or beats it", "Not sure yet"):
+    # The salary is compared as a number; the rest the member judges.
+    for choice in ("Falls short", "Meets or beats it", "Not sure yet"):
         question = await step(alice, click=choice, on=question)
     for answer in ("How is success measured?\ndone", "The team\ndone", "Budget\ndone"):
         question = await step(alice, answer)
@@ -134,13 +135,20 @@ async def test_offer_goes_through_the_target(bot: Running, alice: Person) -> Non
     question = await step(alice, "Meet the hiring manager on Monday")
     summary = await step(alice, "2026-11-27")
     text = summary.text() + await rest_of(alice)
-    assert "Falls short: Salary: 120,000 EUR" in text
-    assert "Not sure yet: Level of authority" in text
+    assert "- Salary: falls short (offered 110,000 EUR)" in text
+    assert "- Title and level: falls short (your target: Head of Data)" in text
+    assert "- Level of authority: not known yet" in text
     offer = json.loads(
         await bot.db.fetchval("SELECT data FROM exercise_results WHERE kind = 'offer'")
     )
     assert offer["pay"] == {"value": 110000, "currency": "EUR"}
-    assert offer["comparison"]["Salary: 120,000 EUR"] == "short"
+    assert offer["comparison"]["Title: Head of Data"] == "short"
+    assert offer["versus_target"] == {
+        "salary": {"value": 110000, "currency": "EUR"},
+        "title": "short",
+        "responsibilities": "meets",
+        "authority": "unknown",
+    }
     reasons = [r[0] for r in await bot.db.fetchall("SELECT reason FROM follow_ups")]
     assert any("offer" in r.lower() for r in reasons)
 
@@ -162,9 +170,11 @@ async def test_next_interview_creates_follow_ups_and_leads(bot: Running, alice: 
         "Ann at Acme\nBen at Globex\ndone",
         "Any openings on your team?",
         "Who else should I talk to?",
-        "Cy from Initech\ndone",
-        "tomorrow",
+        "friday",
     ):
+        question = await step(alice, answer)
+    await step(alice, click="Same date for all", on=question)
+    for answer in ("Cy from Initech\ndone", "tomorrow"):
         await step(alice, answer)
     bad = await step(alice, "lots")  # a number is wanted: re-prompt, nothing changes
     assert "number" in (alice.dm_messages[-2].text() + bad.text())
@@ -179,7 +189,7 @@ async def test_next_interview_creates_follow_ups_and_leads(bot: Running, alice: 
     created = await alice.click(offer, "Create them")
     assert "Created" in created.message.content
     people = sorted(r[0] for r in await bot.db.fetchall("SELECT person FROM follow_ups"))
-    assert people == ["Cy from Initech", "Dana"]
+    assert people == ["Ann at Acme", "Ben at Globex", "Cy from Initech", "Dana"]
     companies = sorted(r[0] for r in await bot.db.fetchall("SELECT company FROM opportunities"))
     assert companies == ["Ann at Acme", "Ben at Globex"]
     # The offer's buttons are gone once used, and the run no longer holds anything pending.
@@ -199,11 +209,14 @@ async def test_what_i_want_groups_the_question_bank(bot: Running, alice: Person)
         "Who would I manage?\nHow are decisions made?\ndone",
     ):
         question = await step(alice, answer)
-    for choice in ("First interview", "Second interview", "The boss", "Future peers"):
-        question = await step(alice, click=choice, on=question)
+    # Each sorting is one press: the first question is for a first interview, the other for a
+    # second; both are for future peers.
+    await alice.select(question, ["0"])
+    question = await step(alice, click="All: Future peers", on=await alice.next_dm())
     text = question.text() + await rest_of(alice)
-    assert "Your question bank: First interview · The boss" in text
-    assert "Your question bank: Second interview · Future peers" in text
+    assert "Your question bank" in text
+    assert "First interview · Future peers**\n- Who would I manage?" in text
+    assert "Second interview · Future peers**\n- How are decisions made?" in text
 
 
 async def test_typed_choices_work_too(bot: Running, alice: Person) -> None:

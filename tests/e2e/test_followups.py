@@ -47,13 +47,13 @@ async def test_list_done_snooze_drop(bot: Running, alice: Person) -> None:
     assert "already" in again.message.content
     assert kinds == [r[0] for r in await bot.db.fetchall("SELECT kind FROM wins ORDER BY win_id")]
     snoozed = await alice.click(listing.message, "2. +3 days")
-    assert "Snoozed until Thu 19 Nov" in snoozed.message.content
+    assert "Snoozed to Fri 20 Nov, 3 days after its due date" in snoozed.message.content
     dropped = await alice.click(listing.message, "3. Drop")
     assert "Dropped" in dropped.message.content
     statuses = await bot.db.fetchall("SELECT person, status, due_on FROM follow_ups ORDER BY 1")
     assert [tuple(r) for r in statuses] == [
         ("Acme", "done", "2026-11-16"),
-        ("Bea", "snoozed", "2026-11-19"),
+        ("Bea", "snoozed", "2026-11-20"),
         ("Cy", "dropped", "2026-11-30"),
     ]
 
@@ -116,8 +116,8 @@ async def test_downtime_past_the_grace_window_skips_that_day(
     async with run_bot() as running:
         await running.scheduler.idle()
         await no_dm(alice)
-        # Reminders come on due dates only: an overdue item alone brings no DM the next day,
-        # but it is listed as overdue, and rides along with the next day something is due.
+        # A missed reminder is not sent late; what it held is overdue the next day, listed as
+        # such, and rides along with the next reminder.
         await alice.slash("win", kind="networking", who="Bea", follow_up="tomorrow")
         clock.set(datetime(2026, 11, 18, 9, 0, 5, tzinfo=UTC))
         await running.scheduler.idle()

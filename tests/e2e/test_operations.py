@@ -52,6 +52,8 @@ def test_json_logs_are_one_object_per_line_and_still_redacted() -> None:
     stream = io.StringIO()
     root = logging.getLogger()
     saved = root.handlers[:], root.level
+    # setup_logging also sets these libraries' levels: put them back for the tests after.
+    libraries = {name: logging.getLogger(name).level for name in ("discord", "aiosqlite")}
     try:
         setup_logging("INFO", secrets=["tok.en.secret"], log_format="json", stream=stream)
         logging.getLogger("bot.test").info("hello %s", "tok.en.secret")
@@ -62,6 +64,8 @@ def test_json_logs_are_one_object_per_line_and_still_redacted() -> None:
     finally:
         root.handlers[:], _ = saved
         root.setLevel(saved[1])
+        for name, level in libraries.items():
+            logging.getLogger(name).setLevel(level)
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert lines[0]["message"] == "hello [redacted]"
     assert lines[0]["level"] == "INFO" and lines[0]["logger"] == "bot.test" and lines[0]["time"]

@@ -53,10 +53,10 @@ async def fill_everything(alice: Person, organiser: Person, guild: Guild) -> Non
         await alice.dm(answer)
     while True:
         message = await alice.next_dm()
-        if message.buttons() and "First interview" in message.buttons():
+        if message.buttons() and "All: First interview" in message.buttons():
             question = message
             break
-    for choice in ("First interview", "First interview", "The boss", "The boss"):
+    for choice in ("All: First interview", "All: The boss"):  # each sorts every question
         await alice.click(question, choice)
         while True:
             message = await alice.next_dm()

@@ -310,8 +310,8 @@ async def test_report_for_facilitators(
     [(name, data)] = message.attachments
     assert name == "group-report.csv"
     lines = data.decode().splitlines()
-    assert lines[0].startswith("user_id,wins_this_week")
-    assert f"{alice.id},1,1,2026-11-16" in data.decode()
+    assert lines[0].startswith("user_id,name,wins_this_week")
+    assert f"{alice.id},alice,1,1,2026-11-16" in data.decode()
 
 
 async def test_inactive_member_gets_one_kind_nudge(

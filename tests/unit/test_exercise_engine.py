@@ -1567,9 +1567,9 @@ def test_any_input_sequence_keeps_the_run_valid(
             assert turn.prompt is not None or turn.notes or turn.confirm_cancel
 
 
-def test_answer_sheet_leaves_out_what_no_longer_applies(tmp_path: Path) -> None:
+def test_the_document_leaves_out_what_no_longer_applies(tmp_path: Path) -> None:
     from bot.services.exercises import engine
-    from bot.services.exercises.sheets import answer_sheet
+    from bot.services.exercises.sheets import document
 
     exercise = write_exercise(
         tmp_path,
@@ -1593,8 +1593,9 @@ prompt = "Done?"
 """,
     )
     state = engine.RunState(answers={"has": "no", "items": ["value", "b"], "end": "ok"})
-    rows = answer_sheet(exercise, state, CTX)
-    assert [question for question, _ in rows] == ["Any?", "Done?"]
+    doc = document(exercise, state, CTX)
+    entries = [entry for section in doc.sections for entry in section.entries]
+    assert entries == ["**Any?:** No", "**Done?:** ok"]
     assert engine.display({"value": 85000, "currency": "EUR"}) == "85,000 EUR"
     # Per-item answers whose item is literally "value" are not mistaken for an amount.
     assert "an answer" in engine.display({"value": "an answer", "b": "another"})

@@ -64,7 +64,7 @@ def test_shipped_exercises_details() -> None:
     assert goal_plans.each is not None and goal_plans.each.kind is Kind.TEXT
 
     offer = exercises["offer"]
-    assert offer.step("target_check").over == "target:criteria"
+    assert offer.step("target_check").over == "target:judged"
     assert offer.step("pay").currency
     assert offer.result is not None and offer.result.kind == "offer"
 
@@ -259,7 +259,8 @@ MISTAKES: list[tuple[str, str, str | None, str]] = [
         "show_if with two tests",
         CHOICE_C + TEXT_A + 'show_if = { step = "c", equals = "yes", not_equals = "no" }\n',
         "a",
-        "show_if is {step, equals}, {step, not_equals}, {step, includes} or {context}",
+        "show_if is {step, equals}, {step, not_equals}, {step, includes}, {step, more_than} or "
+        "{context}",
     ),
     (
         "for_each over a text step",
@@ -546,3 +547,219 @@ def test_duplicate_option_labels_are_refused(tmp_path: Path) -> None:
 def test_wrong_toml_type_is_an_exercise_error(tmp_path: Path, body: str) -> None:
     message = load_error(tmp_path, header() + body)
     assert message.startswith("sample.toml: ")
+
+
+# -- one connected search: opportunity answers, sorting at once, documents -----------------------
+
+CONNECTED = """
+heading = "Talk with {company}"
+
+[[steps]]
+id = "company"
+kind = "text"
+label = "Company"
+from_opportunity = "title"
+prompt = "Which company?"
+
+[[steps]]
+id = "on"
+kind = "date"
+optional = true
+from_opportunity = "interview_date"
+prompt = "When?"
+
+[[steps]]
+id = "people"
+kind = "list"
+prompt = "Who?"
+
+[[steps]]
+id = "spread"
+kind = "choice"
+show_if = { step = "people", more_than = 1 }
+prompt = "Same date?"
+options = [{ value = "same", label = "Same" }, { value = "each", label = "Each" }]
+
+[[steps]]
+id = "dates"
+kind = "for_each"
+over = "people"
+show_if = { step = "spread", equals = "each" }
+prompt = "Dates"
+each = { kind = "date", prompt = "{item}?" }
+
+[[steps]]
+id = "asks"
+kind = "for_each"
+over = "people"
+prompt = "Asks"
+each = { kind = "text", prompt = "Ask {item}?" }
+
+[[steps]]
+id = "side"
+kind = "for_each"
+over = "people"
+at_once = true
+label = "Side"
+prompt = "Which are on your side? The rest are not."
+each = { kind = "choice", options = [
+  { value = "ours", label = "Ours" }, { value = "theirs", label = "Theirs" },
+] }
+
+[[effects]]
+kind = "follow_up"
+for_each = "people"
+person = "{item}"
+reason = "Ask: {asks}"
+due = ["dates", "on"]
+
+[[effects]]
+kind = "interview"
+person = "{company}"
+due = "on"
+"""
+
+
+def test_connected_keys_build_the_model(tmp_path: Path) -> None:
+    exercise = load_exercise(write(tmp_path, header() + CONNECTED))
+    assert exercise.heading == "Talk with {company}"
+    company = exercise.step("company")
+    assert (company.label, company.from_opportunity) == ("Company", "title")
+    assert exercise.step("on").from_opportunity == "interview_date"
+    spread = exercise.step("spread")
+    assert spread.show_if is not None and spread.show_if.more_than == 1
+    side = exercise.step("side")
+    assert side.at_once and side.each is not None and side.each.prompt == side.prompt
+    follow_up, interview = exercise.effects
+    assert follow_up.due == ("dates", "on")
+    assert (interview.kind, interview.due, interview.person) == ("interview", ("on",), "{company}")
+
+
+CONNECTED_MISTAKES: list[tuple[str, str, str | None, str]] = [
+    (
+        "from_opportunity unknown",
+        TEXT_A + 'from_opportunity = "salary"\n',
+        "a",
+        "from_opportunity must be one of ['company', 'interview_date', 'role', 'stage', 'title']",
+    ),
+    (
+        "from_opportunity date on a text step",
+        TEXT_A + 'from_opportunity = "interview_date"\n',
+        "a",
+        "from_opportunity 'interview_date' needs a date step, not text",
+    ),
+    (
+        "from_opportunity company on a date step",
+        DATE_D + 'from_opportunity = "company"\n',
+        "d",
+        "from_opportunity 'company' needs a text step, not date",
+    ),
+    (
+        "at_once on a text step",
+        TEXT_A + "at_once = true\n",
+        "a",
+        "'at_once' does not apply to a text step",
+    ),
+    (
+        "at_once over three options",
+        LIST_L
+        + '[[steps]]\nid = "f"\nkind = "for_each"\nover = "items"\nprompt = "F"\n'
+        + "at_once = true\n"
+        + 'each = { kind = "choice", options = [{ value = "a", label = "A" }, '
+        + '{ value = "b", label = "B" }, { value = "c", label = "C" }] }\n',
+        "f",
+        "at_once needs 'each' to be a choice with exactly two options",
+    ),
+    (
+        "show_if more_than on a text step",
+        TEXT_A + TEXT_A.replace('"a"', '"b"') + 'show_if = { step = "a", more_than = 1 }\n',
+        "b",
+        "show_if 'more_than' needs a list or multi step; a is text",
+    ),
+    (
+        "show_if more_than not a number",
+        LIST_L + TEXT_A + 'show_if = { step = "items", more_than = "one" }\n',
+        "a",
+        "show_if 'more_than' must be a whole number from 0 to 24",
+    ),
+    (
+        "effect due list naming a text step",
+        TEXT_A
+        + DATE_D
+        + '[[effects]]\nkind = "follow_up"\nperson = "{a}"\nreason = "R"\ndue = ["d", "a"]\n',
+        None,
+        "effect due 'a' is not a date step",
+    ),
+    (
+        "interview effect due relative",
+        TEXT_A + '[[effects]]\nkind = "interview"\nperson = "{a}"\ndue = "+3d"\n',
+        None,
+        "an interview effect needs 'due': a date step id",
+    ),
+    (
+        "interview effect with confirm",
+        TEXT_A
+        + DATE_D
+        + '[[effects]]\nkind = "interview"\nperson = "{a}"\ndue = "d"\nconfirm = false\n',
+        None,
+        "an interview effect takes no 'confirm'",
+    ),
+    (
+        "heading naming an unknown step",
+        'heading = "About {nobody}"\n' + TEXT_A,
+        None,
+        "'heading' uses ['nobody'], which no step answers",
+    ),
+    (
+        "label too long",
+        TEXT_A + 'label = "' + "L" * 61 + '"\n',
+        "a",
+        "'label' is 61 characters; the limit is 60",
+    ),
+    (
+        "effect reason naming a per-item answer of another list",
+        LIST_L
+        + LIST_L.replace('"items"', '"others"')
+        + '[[steps]]\nid = "f"\nkind = "for_each"\nover = "others"\nprompt = "F"\n'
+        + 'each = { kind = "text", prompt = "{item}?" }\n'
+        + '[[effects]]\nkind = "follow_up"\nfor_each = "items"\nperson = "{item}"\n'
+        + 'reason = "{f}"\ndue = "+3d"\n',
+        None,
+        "effect text '{f}' uses a per-item answer about another list",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("body", "step", "problem"),
+    [pytest.param(b, s, p, id=case) for case, b, s, p in CONNECTED_MISTAKES],
+)
+def test_connected_mistakes_are_named(
+    tmp_path: Path, body: str, step: str | None, problem: str
+) -> None:
+    message = load_error(tmp_path, header() + body)
+    where = f"sample.toml: step '{step}': " if step else "sample.toml: "
+    assert message.startswith(where), message
+    assert problem in message, message
+
+
+def test_shipped_exercises_use_the_opportunity_and_sort_at_once() -> None:
+    exercises = load_all(SHIPPED)
+    why = exercises["why-this-interview"]
+    assert why.step("interview").from_opportunity == "title"
+    assert why.step("interview_date").from_opportunity == "interview_date"
+    assert [e.kind for e in why.effects] == ["interview"]
+    offer = exercises["offer"]
+    assert offer.step("company").from_opportunity == "company"
+    assert offer.step("role").from_opportunity == "role"
+    assert offer.step("target_check").over == "target:judged"
+    what = exercises["what-i-want"]
+    assert all(what.step(s).at_once for s in what.group.by)  # type: ignore[union-attr]
+    plan = exercises["next-interview"]
+    reach_out = next(e for e in plan.effects if e.for_each == "contacts" and e.kind == "follow_up")
+    assert reach_out.due == ("contact_dates", "contacts_by")
+    # Every shipped step names itself for the documents members keep.
+    for exercise in exercises.values():
+        for step in exercise.steps:
+            assert step.label, f"{exercise.id}: {step.id} has no label"
+        assert exercise.heading, exercise.id

@@ -11,6 +11,7 @@ import pytest
 from bot.render import exercises as render_exercises
 from bot.render import wins as render_wins
 from bot.services.exercises.model import Kind
+from bot.services.goals import Source, WeeklyGoal
 from bot.services.kinds import WinKind
 from bot.services.wins import Suggestion, WinLogged
 
@@ -25,7 +26,7 @@ def logged(**changes: Any) -> WinLogged:
         "happened_on": TODAY,
         "points": 1,
         "week_count": 1,
-        "goal": 2,
+        "goal": WeeklyGoal(2, Source.STANDING),
         "follow_up_on": date(2027, 12, 30),
         "suggestions": [Suggestion("Send a thank-you note", date(2026, 12, 31))],
         "suggest_exercise": None,

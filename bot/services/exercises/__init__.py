@@ -1,1 +1,2 @@
-"""Guided exercises: data files (loader), the conversation engine, and runs (service)."""
+"""Guided exercises: data files (loader), the conversation engine, runs (service), what they
+create (effects) and the documents members keep (sheets)."""

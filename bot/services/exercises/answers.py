@@ -81,6 +81,14 @@ def parse(
     raise InvalidInput("This question can't be answered that way.")
 
 
+def shorten(text: str, limit: int, marker: str = "…") -> str:
+    """``text`` cut to ``limit`` characters, with a marker when something was cut (for what
+    services store or hand on; rendering has its own limits)."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(marker))] + marker
+
+
 def visible_text(text: str) -> str:
     """What a member typed without the characters nobody can see (NUL, controls, zero-width,
     bidi overrides), line breaks kept; empty when nothing visible is left."""
@@ -173,6 +181,56 @@ def _choices(step: Step, text: str | None, values: list[str] | None) -> Any:
     return unique
 
 
+ALL_PREFIX = "all-"  # a button that sorts every item into one option: "all-<value>"
+
+
+def parse_sort(
+    step: Step, items: list[str], text: str | None, values: list[str] | None
+) -> dict[str, str]:
+    """Every item of a list sorted in one answer: {item: option value}.
+
+    The picked items take the step's first option, the others the second. Picked by menu
+    (item numbers from 0), by a button for all of them (``all-<value>``), or typed: item
+    numbers from 1 (``1, 3``), ``all``, ``none``, or an option's name for all of them.
+    """
+    if step.each is None or len(step.each.options) != 2:
+        raise InvalidInput("This question can't be answered that way.")
+    first, second = step.each.options
+    how = (
+        f"Type the numbers of those for **{first.label}**, e.g. `1, 3` (`all` or `none` work "
+        f"too); the others go to **{second.label}**."
+    )
+    picked: set[int]
+    if values is not None:
+        if len(values) == 1 and values[0].startswith(ALL_PREFIX):
+            option = step.each.option(values[0][len(ALL_PREFIX) :])
+            if option is None:
+                raise InvalidInput(f"That isn't one of the options. {how}")
+            picked = set(range(len(items))) if option is first else set()
+        elif all(v.isdigit() and int(v) < len(items) for v in values) and values:
+            picked = {int(v) for v in values}
+        else:
+            raise InvalidInput(f"That isn't one of the items. {how}")
+    else:
+        cleaned = (text or "").strip().lower().rstrip(".")
+        parts = [p.strip() for p in re.split(r"[,\s;]+", cleaned) if p.strip()]
+        option = _match_option(step.each, cleaned) if not cleaned.isdigit() else None
+        if cleaned in ("all", "all of them", "every one"):
+            picked = set(range(len(items)))
+        elif cleaned in ("none", "neither"):
+            picked = set()
+        elif option is not None:
+            picked = set(range(len(items))) if option == first.value else set()
+        elif parts and all(re.fullmatch(r"[0-9]{1,3}", p) for p in parts):
+            numbers = {int(p) for p in parts}
+            if not all(1 <= n <= len(items) for n in numbers):
+                raise InvalidInput(f"Pick numbers from 1 to {len(items)}. {how}")
+            picked = {n - 1 for n in numbers}
+        else:
+            raise InvalidInput(how)
+    return {item: first.value if i in picked else second.value for i, item in enumerate(items)}
+
+
 def _match_option(step: Step, text: str) -> str | None:
     cleaned = text.strip().lower().rstrip(".")
     if re.fullmatch(r"[0-9]{1,3}", cleaned) and 1 <= int(cleaned) <= len(step.options):
@@ -182,6 +240,32 @@ def _match_option(step: Step, text: str) -> str | None:
             return option.value
     starts = [o for o in step.options if o.label.lower().startswith(cleaned) and len(cleaned) >= 3]
     return starts[0].value if len(starts) == 1 else None
+
+
+_GROUPED = re.compile(r"\d{1,3}(?P<sep>[,.])\d{3}(?:(?P=sep)\d{3})*")
+_LAKH = re.compile(r"\d{1,2}(?:,\d{2})+,\d{3}")  # 12,00,000: how amounts are grouped in India
+
+
+def _digits(raw: str) -> float | None:
+    """The number in digits and separators, as people write it; None when it is not one.
+
+    85,000 and 85.000 are thousands; 85.5 and 85,5 are decimals; with both marks (95,000.50 or
+    95.000,50) the last one is the decimal point.
+    """
+    if _GROUPED.fullmatch(raw) or _LAKH.fullmatch(raw):
+        raw = re.sub(r"[,.]", "", raw)
+    elif "," in raw and "." in raw:
+        point = max(raw.rfind(","), raw.rfind("."))
+        whole, decimals = raw[:point], raw[point + 1 :]
+        if not _GROUPED.fullmatch(whole) or whole.count(raw[point]) or not decimals.isdigit():
+            return None
+        raw = re.sub(r"[,.]", "", whole) + "." + decimals
+    else:
+        raw = raw.replace(",", ".")
+    try:
+        return float(raw)
+    except ValueError:
+        return None
 
 
 def parse_number(step: Step, text: str) -> dict[str, Any]:
@@ -197,16 +281,9 @@ def parse_number(step: Step, text: str) -> dict[str, Any]:
     currency_text = match.group("pre") or match.group("post")
     if currency_text and not step.currency:
         raise InvalidInput("Just the number, please.")
-    raw = re.sub(r"[\s]", "", match.group("num"))
-    # 85,000 and 85.000 are thousands; 85.5 and 85,5 are decimals.
-    if re.fullmatch(r"\d{1,3}([,.]\d{3})+", raw):
-        raw = re.sub(r"[,.]", "", raw)
-    else:
-        raw = raw.replace(",", ".")
-    try:
-        amount = float(raw)
-    except ValueError:
-        raise InvalidInput(f"{echo(cleaned)} isn't a number I can read.") from None
+    amount = _digits(re.sub(r"[\s]", "", match.group("num")))
+    if amount is None:
+        raise InvalidInput(f"{echo(cleaned)} isn't a number I can read.")
     mult = (match.group("mult") or "").lower()
     amount *= {"k": 1_000, "m": 1_000_000}.get(mult, 1)
     if not math.isfinite(amount) or amount >= 1e15:

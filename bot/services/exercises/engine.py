@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from bot.errors import InvalidInput
-from bot.services.exercises.answers import parse, parse_number, visible_text
+from bot.services.exercises.answers import parse, parse_number, parse_sort, visible_text
 from bot.services.exercises.model import Exercise, Kind, Step
 
 ACTIVE, PAUSED, COMPLETED, CANCELLED, LATE = "active", "paused", "completed", "cancelled", "late"
@@ -25,11 +25,18 @@ CANCEL_YES, CANCEL_NO = "cancel:yes", "cancel:no"
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What the engine may know beyond the run: today in the member's zone, their target."""
+    """What the engine may know beyond the run: today in the member's zone, their target, and
+    what the opportunity the run is about already says (``facts``, by the names a step's
+    ``from_opportunity`` uses)."""
 
     today: date
     target_criteria: tuple[str, ...] = ()
     opportunity: str = ""
+    # The target's criteria the member judges (all but the salary, compared as a number).
+    target_judged: tuple[str, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)
+    # The latest right-job target itself, for comparisons in summaries (None without one).
+    target: dict[str, Any] | None = None
 
     @property
     def has_target(self) -> bool:
@@ -89,6 +96,7 @@ class Prompt:
     section: str | None
     previous: str | None  # the earlier answer when coming back to a question
     draft: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()  # what an at-once question sorts, in order
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +120,8 @@ def items_of(exercise: Exercise, step: Step, answers: dict[str, Any], ctx: Conte
     """The items a for_each step repeats over, as the member will read them."""
     if step.over == "target:criteria":
         return list(ctx.target_criteria)
+    if step.over == "target:judged":
+        return list(ctx.target_judged)
     source = exercise.step(step.over or "")
     value = answers.get(source.id)
     # A list hidden by a later edit no longer drives questions, whatever it held before.
@@ -136,16 +146,37 @@ def visible(step: Step, answers: dict[str, Any], ctx: Context) -> bool:
     if rule.not_equals is not None:
         # An unanswered (or skipped) choice does not show the dependent question.
         return answer is not None and answer != rule.not_equals
+    if rule.more_than is not None:
+        return isinstance(answer, list) and len(answer) > rule.more_than
     return isinstance(answer, list) and rule.includes in answer
+
+
+def prefilled(step: Step, ctx: Context) -> bool:
+    """Whether the opportunity the run is about answers this step (so it is not asked)."""
+    return step.from_opportunity is not None and ctx.facts.get(step.from_opportunity) not in (
+        None,
+        "",
+    )
+
+
+def _prefill(exercise: Exercise, state: RunState, ctx: Context) -> None:
+    """Store what the opportunity answers, unless the member already answered it."""
+    for step in exercise.steps:
+        if prefilled(step, ctx) and step.id not in state.answers:
+            state.answers[step.id] = ctx.facts[step.from_opportunity or ""]
 
 
 def positions(exercise: Exercise, answers: dict[str, Any], ctx: Context) -> list[Position]:
     """Every question the member will be asked, given their answers so far."""
     found: list[Position] = []
     for step in exercise.steps:
-        if not visible(step, answers, ctx):
+        if not visible(step, answers, ctx) or prefilled(step, ctx):
             continue
-        if step.kind is Kind.FOR_EACH:
+        if step.kind is Kind.FOR_EACH and step.at_once:
+            # Every item in one question, once there are items to sort.
+            if items_of(exercise, step, answers, ctx):
+                found.append(Position(step.id))
+        elif step.kind is Kind.FOR_EACH:
             found += [
                 Position(step.id, i) for i in range(len(items_of(exercise, step, answers, ctx)))
             ]
@@ -175,8 +206,12 @@ def _store(state: RunState, exercise: Exercise, pos: Position, ctx: Context, val
 
 
 def asked_step(exercise: Exercise, pos: Position) -> Step:
+    """The step a member answers at ``pos``: the per-item sub-step of a for_each, or the
+    for_each itself when it asks about every item at once."""
     step = exercise.step(pos.step)
-    return step.each if step.kind is Kind.FOR_EACH and step.each else step
+    if step.kind is Kind.FOR_EACH and step.each and not step.at_once:
+        return step.each
+    return step
 
 
 def fill(template: str, answers: dict[str, Any], ctx: Context, item: str | None = None) -> str:
@@ -229,6 +264,7 @@ def prompt_at(exercise: Exercise, state: RunState, ctx: Context) -> Prompt | Non
         section=exercise.step(pos.step).section,
         previous=describe(step, previous) if answered else None,
         draft=tuple(state.draft),
+        items=tuple(items_of(exercise, step, state.answers, ctx)) if step.at_once else (),
     )
 
 
@@ -245,6 +281,13 @@ def describe(step: Step, value: Any) -> str:
         return "\n".join(f"- {v}" for v in value)
     if step.kind is Kind.DATE:
         return f"{date.fromisoformat(value):%a %d %b %Y}"
+    if step.kind is Kind.FOR_EACH and step.at_once and step.each and isinstance(value, dict):
+        lines = []
+        for option in step.each.options:
+            chosen = [item for item, picked in value.items() if picked == option.value]
+            lines.append(f"{option.label}:")
+            lines += [f"- {item}" for item in chosen] or ["- (none)"]
+        return "\n".join(lines)
     return display(value)
 
 
@@ -276,6 +319,7 @@ def where(exercise: Exercise, state: RunState, ctx: Context) -> Turn:
 
 def start(exercise: Exercise, ctx: Context) -> Turn:
     state = RunState()
+    _prefill(exercise, state, ctx)
     order = positions(exercise, state.answers, ctx)
     if not order:
         # Every question is hidden for this member (e.g. all need a target): nothing to ask.
@@ -351,7 +395,7 @@ def advance(
         if lines[-1].strip().lower() == "done":
             text, finish = "\n".join(lines[:-1]), True
     try:
-        value, done = parse(step, work.draft, ctx.today, text, values)
+        value, done = _parse(exercise, work, ctx, step, text, values)
     except InvalidInput as problem:
         # Bad input changes nothing (beyond waking a paused run).
         return Turn(state=new, notes=(problem.message,), prompt=prompt_at(exercise, new, ctx))
@@ -361,6 +405,20 @@ def advance(
         more = _list_more(step, work)
         return Turn(state=work, notes=(f"Got it: {len(work.draft)} so far. {more}",))
     return _answered(exercise, work, ctx, value)
+
+
+def _parse(
+    exercise: Exercise,
+    state: RunState,
+    ctx: Context,
+    step: Step,
+    text: str | None,
+    values: list[str] | None,
+) -> tuple[Any, bool]:
+    if step.kind is Kind.FOR_EACH:  # asked at once: the answer sorts every item
+        items = items_of(exercise, step, state.answers, ctx)
+        return parse_sort(step, items, text, values), True
+    return parse(step, state.draft, ctx.today, text, values)
 
 
 def _answered(exercise: Exercise, state: RunState, ctx: Context, value: Any) -> Turn:
@@ -463,7 +521,7 @@ def _answer_text(exercise: Exercise, state: RunState, ctx: Context, word: str) -
         return Turn(state=state)
     step = asked_step(exercise, state.position)
     try:
-        value, _ = parse(step, state.draft, ctx.today, word, None)
+        value, _ = _parse(exercise, state, ctx, step, word, None)
     except InvalidInput as problem:
         return Turn(state=state, notes=(problem.message,), prompt=prompt_at(exercise, state, ctx))
     return _answered(exercise, state, ctx, value)
@@ -505,6 +563,7 @@ def _repair(exercise: Exercise, state: RunState, ctx: Context) -> None:
     """After an edit changed what is visible, make sure the position is a real question."""
     if state.status in (COMPLETED, CANCELLED) or state.late:
         return
+    _prefill(exercise, state, ctx)
     order = positions(exercise, state.answers, ctx)
     if state.position in order:
         return
@@ -543,6 +602,7 @@ __all__ = [
     "parse_number",
     "position_key",
     "positions",
+    "prefilled",
     "prompt_at",
     "resume",
     "start",

@@ -24,7 +24,17 @@ STEP_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 VALUE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 RELATIVE_DUE = re.compile(r"^\+(\d{1,3})([dw])$")
 CONTEXTS = {"has_target"}
-CONTEXT_LISTS = {"target:criteria"}
+# target:criteria is every criterion of the latest right-job target; target:judged leaves out
+# the salary, which is compared as a number rather than judged.
+CONTEXT_LISTS = {"target:criteria", "target:judged"}
+# What an opportunity can answer, and the kind of step each answer fits.
+OPPORTUNITY_FACTS = {
+    "company": Kind.TEXT,
+    "role": Kind.TEXT,
+    "title": Kind.TEXT,  # the company, with the role when known: "Acme (Data Lead)"
+    "stage": Kind.TEXT,  # where it stands: lead, contacted, talking, interviewing, offer
+    "interview_date": Kind.DATE,
+}
 STAGES = {"lead", "contacted", "talking", "interviewing", "offer"}
 RESULT_KINDS = {"target", "offer"}
 
@@ -40,9 +50,21 @@ TOP_KEYS = {
     "effects",
     "result",
     "group",
+    "heading",
 }
 # Keys every step may have, and the keys that only some kinds of step take.
-COMMON_STEP_KEYS = {"id", "kind", "prompt", "hint", "section", "optional", "late", "show_if"}
+COMMON_STEP_KEYS = {
+    "id",
+    "kind",
+    "prompt",
+    "hint",
+    "section",
+    "optional",
+    "late",
+    "show_if",
+    "label",
+    "from_opportunity",
+}
 KIND_KEYS: dict[str, set[Kind]] = {
     "min_length": {Kind.TEXT, Kind.LIST},
     "max_length": {Kind.TEXT, Kind.LIST},
@@ -61,9 +83,11 @@ KIND_KEYS: dict[str, set[Kind]] = {
     "item_max_length": {Kind.LIST},
     "over": {Kind.FOR_EACH},
     "each": {Kind.FOR_EACH},
+    "at_once": {Kind.FOR_EACH},
 }
 STEP_KEYS = COMMON_STEP_KEYS | set(KIND_KEYS)
 EFFECT_KEYS = {"kind", "person", "reason", "due", "for_each", "stage", "confirm", "after"}
+EFFECT_KINDS = ("follow_up", "pipeline", "interview")
 
 
 class ExerciseError(Exception):
@@ -172,7 +196,7 @@ def _step(where: _Where, raw: Any, earlier: dict[str, Step], *, nested: bool = F
     if nested and kind is Kind.FOR_EACH:
         raise where.fail("'each' cannot itself be a for_each")
     if nested:
-        ignored = {"show_if", "late", "section"} & set(raw)
+        ignored = {"show_if", "late", "section", "label", "from_opportunity"} & set(raw)
         if ignored:
             raise where.fail(f"{sorted(ignored)} go on the for_each step, not inside 'each'")
     prompt = _text(where, raw, "prompt", 500) or ""
@@ -188,7 +212,18 @@ def _step(where: _Where, raw: Any, earlier: dict[str, Step], *, nested: bool = F
         "section": _text(where, raw, "section", 60, required=False),
         "optional": _bool(where, raw, "optional", False),
         "late": _bool(where, raw, "late", False),
+        "label": _text(where, raw, "label", 60, required=False),
     }
+    fact = raw.get("from_opportunity")
+    if fact is not None:
+        if fact not in OPPORTUNITY_FACTS:
+            raise where.fail(f"from_opportunity must be one of {sorted(OPPORTUNITY_FACTS)}")
+        if OPPORTUNITY_FACTS[fact] is not kind:
+            raise where.fail(
+                f"from_opportunity {fact!r} needs a {OPPORTUNITY_FACTS[fact].value} step, "
+                f"not {kind.value}"
+            )
+        fields["from_opportunity"] = fact
     show_if = raw.get("show_if")
     if show_if is not None:
         fields["show_if"] = _show_if(where, show_if, earlier)
@@ -242,7 +277,14 @@ def _step(where: _Where, raw: Any, earlier: dict[str, Step], *, nested: bool = F
         each = raw.get("each")
         if not isinstance(each, dict):
             raise where.fail("a for_each step needs an 'each' table (the question per item)")
+        at_once = _bool(where, raw, "at_once", False)
+        if at_once:
+            # Asked once about every item: the per-item prompt is the step's own.
+            each = {"prompt": prompt, **each}
         fields["each"] = _step(where, {"id": step_id, **each}, earlier, nested=True)
+        if at_once and (fields["each"].kind is not Kind.CHOICE or len(fields["each"].options) != 2):
+            raise where.fail("at_once needs 'each' to be a choice with exactly two options")
+        fields["at_once"] = at_once
     for key in set(raw) - COMMON_STEP_KEYS:
         if kind not in KIND_KEYS.get(key, set()):
             raise where.fail(f"'{key}' does not apply to a {kind.value} step")
@@ -256,15 +298,26 @@ def _show_if(where: _Where, raw: Any, earlier: dict[str, Step]) -> ShowIf:
         if raw["context"] not in CONTEXTS:
             raise where.fail(f"show_if context must be one of {sorted(CONTEXTS)}")
         return ShowIf(context=raw["context"])
-    tests = ("equals", "not_equals", "includes")
+    tests = ("equals", "not_equals", "includes", "more_than")
     if "step" not in raw or len(raw) != 2 or not any(t in raw for t in tests):
         raise where.fail(
-            "show_if is {step, equals}, {step, not_equals}, {step, includes} or {context}"
+            "show_if is {step, equals}, {step, not_equals}, {step, includes}, "
+            "{step, more_than} or {context}"
         )
     test = next(t for t in tests if t in raw)
     source = earlier.get(raw["step"])
     if source is None:
         raise where.fail(f"show_if names {raw['step']!r}, which is not an earlier step")
+    if test == "more_than":
+        if source.kind not in (Kind.LIST, Kind.MULTI):
+            raise where.fail(
+                f"show_if 'more_than' needs a list or multi step; {source.id} is "
+                f"{source.kind.value}"
+            )
+        count = raw["more_than"]
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 24:
+            raise where.fail("show_if 'more_than' must be a whole number from 0 to 24")
+        return ShowIf(step=raw["step"], more_than=count)
     expected = Kind.MULTI if test == "includes" else Kind.CHOICE
     if source.kind is not expected:
         raise where.fail(
@@ -280,8 +333,8 @@ def _effect(where: _Where, raw: Any, steps: dict[str, Step]) -> Effect:
     if not isinstance(raw, dict) or set(raw) - EFFECT_KEYS:
         raise where.fail(f"an effect is a table with keys from {sorted(EFFECT_KEYS)}")
     kind = raw.get("kind")
-    if kind not in ("follow_up", "pipeline"):
-        raise where.fail('effect kind must be "follow_up" or "pipeline"')
+    if kind not in EFFECT_KINDS:
+        raise where.fail('effect kind must be "follow_up", "pipeline" or "interview"')
     for_each = raw.get("for_each")
     if for_each is not None and (for_each not in steps or steps[for_each].kind is not Kind.LIST):
         raise where.fail(f"effect for_each {for_each!r} must name a list step")
@@ -289,34 +342,28 @@ def _effect(where: _Where, raw: Any, steps: dict[str, Step]) -> Effect:
     person = _text(where, raw, "person", 200)
     reason = _text(where, raw, "reason", 200, required=kind == "follow_up")
     for template in (person, reason):
-        if template and _names(where, template, "effect text") - allowed:
+        if not template:
+            continue
+        names = _names(where, template, "effect text")
+        if names - allowed:
             raise where.fail(f"effect text {template!r} uses unknown answers")
-    due = raw.get("due")
-    if kind == "follow_up":
-        if not isinstance(due, str):
-            raise where.fail("a follow_up effect needs 'due': a date step id or +Nd / +Nw")
-        if not RELATIVE_DUE.match(due):
-            source = steps.get(due)
-            is_date = source is not None and (
-                source.kind is Kind.DATE
-                or (
-                    source.kind is Kind.FOR_EACH
-                    and source.each is not None
-                    and source.each.kind is Kind.DATE
-                    and source.over == for_each
-                )
-            )
-            if not is_date:
-                raise where.fail(
-                    f"effect due {due!r} is not a date step (or a for_each date "
-                    "step over the same list) nor +Nd / +Nw"
-                )
-    stage = raw.get("stage", "lead")
+        # A per-item answer ({asks} of "what will you ask each person?") fills in the answer
+        # about this effect's item, so it must be about the same list.
+        if any(
+            steps[n].kind is Kind.FOR_EACH and steps[n].over != for_each for n in names - {"item"}
+        ):
+            raise where.fail(f"effect text {template!r} uses a per-item answer about another list")
+    due = _due_sources(where, kind, raw.get("due"), steps, for_each)
+    stage = raw.get("stage", "interviewing" if kind == "interview" else "lead")
     if stage not in STAGES:
         raise where.fail(f"effect stage must be one of {sorted(STAGES)}")
     after = raw.get("after")
     if after is not None and (after not in steps or not steps[after].late):
         raise where.fail(f"effect after {after!r} must name a step with late = true")
+    if kind == "interview" and "confirm" in raw:
+        # Linked to an opportunity it is recorded at once; otherwise it would add a pipeline
+        # entry from typed text, so it is always offered. Nothing for the file to choose.
+        raise where.fail("an interview effect takes no 'confirm'")
     return Effect(
         kind=kind,
         person=person or "",
@@ -327,6 +374,49 @@ def _effect(where: _Where, raw: Any, steps: dict[str, Step]) -> Effect:
         confirm=_bool(where, raw, "confirm", True),
         after=after,
     )
+
+
+def _due_sources(
+    where: _Where, kind: str, raw: Any, steps: dict[str, Step], for_each: str | None
+) -> tuple[str, ...]:
+    """Where an effect's date comes from: step ids tried in order, or one +Nd / +Nw."""
+    if kind == "pipeline":
+        return ()
+    sources = [raw] if isinstance(raw, str) else raw
+    if kind == "interview":
+        if not isinstance(raw, str) or steps.get(raw) is None or steps[raw].kind is not Kind.DATE:
+            raise where.fail("an interview effect needs 'due': a date step id")
+        return (raw,)
+    if (
+        not isinstance(sources, list)
+        or not 1 <= len(sources) <= 3
+        or not all(isinstance(d, str) for d in sources)
+    ):
+        raise where.fail(
+            "a follow_up effect needs 'due': a date step id, a list of them (the first "
+            "answered wins) or +Nd / +Nw"
+        )
+    for due in sources:
+        if RELATIVE_DUE.match(due):
+            if len(sources) > 1:
+                raise where.fail("+Nd / +Nw stands alone in 'due'")
+            continue
+        source = steps.get(due)
+        is_date = source is not None and (
+            source.kind is Kind.DATE
+            or (
+                source.kind is Kind.FOR_EACH
+                and source.each is not None
+                and source.each.kind is Kind.DATE
+                and source.over == for_each
+            )
+        )
+        if not is_date:
+            raise where.fail(
+                f"effect due {due!r} is not a date step (or a for_each date "
+                "step over the same list) nor +Nd / +Nw"
+            )
+    return tuple(sources)
 
 
 def _grouping(where: _Where, raw: Any, steps: dict[str, Step]) -> Grouping | None:
@@ -405,6 +495,11 @@ def _load(path: Path, where: _Where) -> Exercise:
             raise where.fail(f"result fields {bad} name steps that do not exist")
         result = ResultSpec(kind=raw["kind"], fields=dict(fields))
     group = _grouping(where, data.get("group"), steps)
+    heading = _text(where, data, "heading", 120, required=False)
+    if heading:
+        unknown = _names(where, heading, "'heading'") - set(steps)
+        if unknown:
+            raise where.fail(f"'heading' uses {sorted(unknown)}, which no step answers")
     share = _text(where, data, "share", 200, required=False)
     if share and _names(where, share, "'share'") - {"member", "title"}:
         raise where.fail("'share' may only use {member} and {title}: answers stay private")
@@ -420,6 +515,7 @@ def _load(path: Path, where: _Where) -> Exercise:
         result=result,
         share=share,
         group=group,
+        heading=heading,
     )
     exercise.by_id.update(steps)
     return exercise

@@ -28,6 +28,7 @@ class ShowIf:
     equals: str | None = None
     not_equals: str | None = None
     includes: str | None = None
+    more_than: int | None = None  # a list or multi with more than this many items
     context: str | None = None
 
 
@@ -41,6 +42,10 @@ class Step:
     optional: bool = False
     late: bool = False
     show_if: ShowIf | None = None
+    # How the answer is named in the documents members keep ("Salary", "Goals").
+    label: str | None = None
+    # Answered by the opportunity the run is about, when it knows this (the step is not asked).
+    from_opportunity: str | None = None
     # text / list items
     min_length: int = 1
     max_length: int = 1000
@@ -64,6 +69,9 @@ class Step:
     # for_each
     over: str | None = None
     each: Step | None = None
+    # for_each of a two-option choice: every item sorted in one question (picked items take
+    # the first option, the rest the second), not one question per item.
+    at_once: bool = False
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -71,10 +79,11 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Effect:
-    kind: str  # "follow_up" | "pipeline"
+    kind: str  # "follow_up" | "pipeline" | "interview"
     person: str
     reason: str | None = None
-    due: str | None = None
+    # Where the date comes from: date step ids (the first answered one wins) or one "+3d".
+    due: tuple[str, ...] = ()
     for_each: str | None = None
     stage: str = "lead"
     confirm: bool = True
@@ -109,6 +118,7 @@ class Exercise:
     result: ResultSpec | None = None
     share: str | None = None
     group: Grouping | None = None
+    heading: str | None = None  # the document's title, e.g. "Target job: {title}"
     by_id: dict[str, Step] = field(default_factory=dict, compare=False)
 
     def step(self, step_id: str) -> Step:

@@ -16,7 +16,6 @@ from typing import Any
 from bot.clock import Clock
 from bot.db import Database, from_db
 from bot.db import exercises as runs_db
-from bot.db import followups as followups_db
 from bot.db import groups as groups_db
 from bot.db import people as people_db
 from bot.db import pipeline as pipeline_db
@@ -24,13 +23,13 @@ from bot.db import public_posts as public_posts_db
 from bot.db.core import Row
 from bot.db.public_posts import PublicPost
 from bot.errors import InvalidInput, NotFound, UserError
-from bot.render.limits import clip
 from bot.services import profile as profile_service
+from bot.services import target as target_service
 from bot.services.delivery import Claim, Due
-from bot.services.exercises import engine
+from bot.services.exercises import effects, engine
 from bot.services.exercises.engine import Context, RunState, Turn
 from bot.services.exercises.loader import load_all
-from bot.services.exercises.model import Effect, Exercise, Kind
+from bot.services.exercises.model import Exercise, Kind
 
 log = logging.getLogger(__name__)
 
@@ -88,22 +87,6 @@ class Changed(UserError):
         super().__init__("That exercise changed just now, so nothing was done. Try again.")
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedEffect:
-    kind: str
-    person: str
-    reason: str | None
-    due: str | None
-    stage: str
-    confirm: bool
-    late_step: str | None
-
-    def describe(self) -> str:
-        if self.kind == "pipeline":
-            return f"Pipeline: {self.person} ({self.stage})"
-        return f"Follow-up: {self.reason} ({self.person}) on {self.due}"
-
-
 @dataclass
 class Step:
     """What happened to a run after one call, for the cog to show."""
@@ -113,53 +96,58 @@ class Step:
     turn: Turn
     context: Context
     created: list[str] = field(default_factory=list)
-    offered: list[PlannedEffect] = field(default_factory=list)
+    offered: list[effects.PlannedEffect] = field(default_factory=list)
     guild_id: int | None = None
     # True when the input was for a question already answered: nothing changed, and the turn
     # shows where the run is now.
     stale: bool = False
+    # What the opportunity answered at the start: (label, answer as shown).
+    prefilled: list[tuple[str, str]] = field(default_factory=list)
 
 
 # -- context ---------------------------------------------------------------------------------
+
+
+def opportunity_facts(row: Row, today: date) -> dict[str, Any]:
+    """What an opportunity answers for steps with ``from_opportunity``."""
+    facts: dict[str, Any] = {
+        "company": row["company"],
+        "title": row["company"] + (f" ({row['role']})" if row["role"] else ""),
+        "stage": row["stage"],
+    }
+    if row["role"]:
+        facts["role"] = row["role"]
+    # A date already past is no answer to "when is it?": the member is asked again.
+    if row["interview_on"] and row["interview_on"] >= today.isoformat():
+        facts["interview_date"] = row["interview_on"]
+    return facts
 
 
 async def context_for(
     db: Database, clock: Clock, user_id: int, opportunity_id: int | None = None
 ) -> Context:
     profile = await profile_service.load(db, clock, user_id)
-    criteria = tuple(target_criteria(await latest_target(db, user_id)))
-    opportunity = ""
+    today = profile.today(clock.now())
+    target = await target_service.latest_target(db, user_id)
+    items = target_service.criteria_items(target)
+    opportunity, facts = "", {}
     if opportunity_id is not None:
         row = await pipeline_db.get(db, user_id, opportunity_id)
         if row is not None:
-            opportunity = row["company"] + (f" ({row['role']})" if row["role"] else "")
+            facts = opportunity_facts(row, today)
+            opportunity = facts["title"]
     return Context(
-        today=profile.today(clock.now()), target_criteria=criteria, opportunity=opportunity
+        today=today,
+        target_criteria=tuple(text for _, text in items),
+        target_judged=tuple(text for key, text in items if key != "salary"),
+        opportunity=opportunity,
+        facts=facts,
+        target=target,
     )
 
 
 async def latest_target(db: Database, user_id: int) -> dict[str, Any] | None:
-    row = await runs_db.latest_result(db, user_id, "target")
-    return json.loads(row["data"]) if row else None
-
-
-CRITERIA = (
-    ("title", "Title"),
-    ("salary", "Salary"),
-    ("responsibilities", "Responsibilities"),
-    ("authority", "Level of authority"),
-)
-
-
-def target_criteria(target: dict[str, Any] | None) -> list[str]:
-    """The target as criteria an offer or opportunity can meet or fall short of."""
-    if not target:
-        return []
-    return [
-        f"{label}: {clip(engine.display(target[key]), 150)}"
-        for key, label in CRITERIA
-        if target.get(key) not in (None, "")
-    ]
+    return await target_service.latest_target(db, user_id)
 
 
 # -- lifecycle -------------------------------------------------------------------------------
@@ -187,7 +175,8 @@ async def start(
     existing = await runs_db.open_run(db, user_id, exercise_id)
     if existing is not None and not restart:
         state = load_state(existing)
-        prompt = engine.prompt_at(exercise, state, ctx)
+        open_ctx = await context_for(db, clock, user_id, existing["opportunity_id"])
+        prompt = engine.prompt_at(exercise, state, open_ctx)
         raise AlreadyOpen(
             existing["run_id"],
             exercise,
@@ -195,6 +184,11 @@ async def start(
             prompt.total if prompt else 1,
         )
     turn = engine.start(exercise, ctx)
+    prefilled = [
+        (s.label or s.prompt, engine.describe(s, turn.state.answers[s.id]))
+        for s in exercise.steps
+        if engine.prefilled(s, ctx) and s.id in turn.state.answers
+    ]
     now = clock.now()
     async with db.transaction() as conn:
         await people_db.ensure_user(conn, user_id, now)
@@ -212,7 +206,7 @@ async def start(
             guild_id=guild_id,
             now=now,
         )
-    return Step(run_id, exercise, turn, ctx, guild_id=guild_id)
+    return Step(run_id, exercise, turn, ctx, guild_id=guild_id, prefilled=prefilled)
 
 
 async def discard(db: Database, run_id: int) -> None:
@@ -359,6 +353,7 @@ async def cancel(
 
 async def _complete(conn: Any, step: Step, user_id: int, row: Row, now: datetime) -> None:
     exercise, state, ctx = step.exercise, step.turn.state, step.context
+    opportunity_id = row["opportunity_id"]
     if exercise.result is not None:
         await runs_db.insert_result(
             conn,
@@ -369,17 +364,22 @@ async def _complete(conn: Any, step: Step, user_id: int, row: Row, now: datetime
             data=_result_data(exercise, state, ctx),
             now=now,
         )
-    planned = plan_effects(exercise, state.answers, ctx)
-    for effect in (e for e in planned if not e.confirm):
-        await _create(conn, effect, user_id, step.run_id, row["opportunity_id"], now)
-        step.created.append(effect.describe())
-    step.offered = [e for e in planned if e.confirm]
+        if exercise.result.kind == "offer" and opportunity_id is not None:
+            await effects.offer_onto_opportunity(
+                conn, exercise, state, ctx, user_id, opportunity_id
+            )
+    planned = effects.plan_effects(exercise, state.answers, ctx)
+    # An interview about the opportunity the run is linked to is recorded at once: the member
+    # named it. Without one it would add a pipeline entry from typed text, so it is offered.
+    now_too = [e for e in planned if not e.confirm or (e.kind == "interview" and opportunity_id)]
+    step.created += await effects.create_all(
+        conn, now_too, user_id, step.run_id, opportunity_id, ctx.today, now
+    )
+    step.offered = [e for e in planned if e not in now_too]
     if step.offered:
-        await runs_db.set_pending_effects(conn, step.run_id, [_as_dict(e) for e in step.offered])
-
-
-def _as_dict(effect: PlannedEffect) -> dict[str, Any]:
-    return {name: getattr(effect, name) for name in PlannedEffect.__slots__}
+        await runs_db.set_pending_effects(
+            conn, step.run_id, [effects.as_dict(e) for e in step.offered]
+        )
 
 
 def _result_data(exercise: Exercise, state: RunState, ctx: Context) -> dict[str, Any]:
@@ -389,103 +389,14 @@ def _result_data(exercise: Exercise, state: RunState, ctx: Context) -> dict[str,
         name: state.answers.get(step) for name, step in exercise.result.fields.items()
     }
     for step in exercise.steps:
-        if step.kind is Kind.FOR_EACH and step.over == "target:criteria":
+        if step.kind is Kind.FOR_EACH and step.over in effects.TARGET_LISTS:
             data["comparison"] = state.answers.get(step.id) or {}
             data["target_criteria"] = list(ctx.target_criteria)
         if step.late and step.id in state.answers:
             data[step.id] = state.answers[step.id]
+    if exercise.result.kind == "offer" and ctx.target:
+        data["versus_target"] = effects.offer_check(exercise, state, ctx)
     return data
-
-
-def plan_effects(exercise: Exercise, answers: dict[str, Any], ctx: Context) -> list[PlannedEffect]:
-    """The follow-ups and pipeline entries the answers imply (skipped answers imply none)."""
-    planned: list[PlannedEffect] = []
-    for effect in exercise.effects:
-        items: list[str | None] = [None]
-        if effect.for_each:
-            items = list(answers.get(effect.for_each) or [])
-        for item in items:
-            person = engine.fill(effect.person, answers, ctx, item).strip()
-            due = _due(effect, answers, ctx, item)
-            if not person or (effect.kind == "follow_up" and due is None):
-                continue
-            planned.append(
-                PlannedEffect(
-                    kind=effect.kind,
-                    person=clip(person, 100),
-                    reason=clip(engine.fill(effect.reason, answers, ctx, item), 200)
-                    if effect.reason
-                    else None,
-                    due=due,
-                    stage=effect.stage,
-                    confirm=effect.confirm,
-                    late_step=effect.after,
-                )
-            )
-    return planned
-
-
-def _due(effect: Effect, answers: dict[str, Any], ctx: Context, item: str | None) -> str | None:
-    if effect.due is None:
-        return None
-    if effect.due.startswith("+"):
-        amount, unit = int(effect.due[1:-1]), effect.due[-1]
-        return (ctx.today + timedelta(days=amount * (7 if unit == "w" else 1))).isoformat()
-    value = answers.get(effect.due)
-    if isinstance(value, dict):
-        value = value.get(item or "")
-    return value if isinstance(value, str) else None
-
-
-async def _create(
-    conn: Any,
-    effect: PlannedEffect,
-    user_id: int,
-    run_id: int,
-    opportunity_id: int | None,
-    now: datetime,
-) -> None:
-    if effect.kind == "pipeline":
-        await pipeline_db.insert(
-            conn,
-            user_id=user_id,
-            company=effect.person,
-            role=None,
-            stage=effect.stage,
-            next_step=None,
-            now=now,
-        )
-        return
-    await followups_db.insert(
-        conn,
-        user_id=user_id,
-        person=effect.person,
-        reason=effect.reason or "Follow up",
-        due_on=date.fromisoformat(effect.due or ""),
-        opportunity_id=opportunity_id,
-        source_win_id=None,
-        now=now,
-        run_id=run_id if effect.late_step else None,
-        late_step=effect.late_step,
-    )
-
-
-async def settle_effects(
-    db: Database, clock: Clock, *, user_id: int, run_id: int, accept: bool
-) -> list[str]:
-    """Create (or decline) what a finished run offered; once only, however often pressed."""
-    now = clock.now()
-    async with db.transaction() as conn:
-        # Read and cleared inside the one transaction: a second press finds nothing.
-        pending = await runs_db.take_pending_effects(conn, user_id, run_id)
-        if pending is None:
-            raise NotFound("Those were already dealt with.")
-        raw, opportunity_id = pending
-        effects = [PlannedEffect(**e) for e in raw]
-        if accept:
-            for effect in effects:
-                await _create(conn, effect, user_id, run_id, opportunity_id, now)
-    return [e.describe() for e in effects] if accept else []
 
 
 async def late_question(
@@ -616,6 +527,22 @@ async def claim_share(
         exercise.title,
         named=not hidden,
     )
+
+
+RUN_STATES = {"completed": "finished", "late": "finished", "active": "in progress"}
+
+
+async def linked_exercises(db: Database, user_id: int) -> dict[int, tuple[str, ...]]:
+    """The exercises run about each opportunity, for /pipeline list: the latest run of each
+    exercise, e.g. ("why-this-interview (finished)", "offer (paused)")."""
+    latest: dict[int, dict[str, str]] = {}
+    for row in await runs_db.linked_runs(db, user_id):
+        state = RUN_STATES.get(row["status"], row["status"])
+        latest.setdefault(row["opportunity_id"], {})[row["exercise_id"]] = state
+    return {
+        opportunity: tuple(f"{name} ({state})" for name, state in runs.items())
+        for opportunity, runs in latest.items()
+    }
 
 
 async def open_run_id(db: Database, user_id: int, exercise_id: str) -> int | None:
