@@ -9,8 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions import handle_interaction_error
+from bot.jobs import INTERVIEW_DAY_JOB
+from bot.render import interview_day as render_interview_day
 from bot.render import pipeline as render_pipeline
 from bot.render import wins as render
+from bot.services import interview_day
 from bot.services import pipeline as pipeline_service
 from bot.services import target as target_service
 from bot.services import wins as wins_service
@@ -195,6 +198,26 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
     ) -> None:
         """Move an opportunity to another stage."""
         await answer_move(interaction, opportunity, stage)
+
+    @app_commands.command(name="interview")
+    @app_commands.describe(
+        opportunity="The opportunity the interview is for",
+        on="The day of the interview: today, tomorrow, fri, 3d or YYYY-MM-DD",
+    )
+    @app_commands.autocomplete(opportunity=opportunity_autocomplete, on=follow_up_autocomplete)
+    async def interview(
+        self, interaction: discord.Interaction[NextInterviewBot], opportunity: int, on: str
+    ) -> None:
+        """Record an interview date: the morning's card, and a thank-you note the day after."""
+        bot = self.bot
+        scheduled = await interview_day.schedule(
+            bot.db, bot.clock, user_id=interaction.user.id, opportunity_id=opportunity, when=on
+        )
+        bot.poke_reminders()
+        bot.scheduler.poke(INTERVIEW_DAY_JOB)
+        await interaction.response.send_message(
+            render_interview_day.scheduled_text(scheduled), ephemeral=True
+        )
 
     @app_commands.command(name="close")
     @app_commands.describe(opportunity="The opportunity to close", outcome="How it ended")

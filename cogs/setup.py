@@ -266,6 +266,7 @@ class Setup(commands.GroupCog, group_name="setup"):
                 problems,
                 missing,
                 channel_exists=channel is not None or not group.channel_id,
+                network=await network.group(self.bot.db, guild_id),
             ),
             ephemeral=True,
         )

@@ -156,12 +156,6 @@ async def take_pending_effects(
     return list(json.loads(row["pending_effects"])), row["opportunity_id"]
 
 
-async def member_hidden(db: Database, guild_id: int, user_id: int) -> bool:
-    """Whether the member asked this group not to show them in its public posts."""
-    query = "SELECT hidden FROM members WHERE guild_id = ? AND user_id = ?"
-    return bool(await db.fetchval(query, (guild_id, user_id)))
-
-
 async def paused_before(db: Database, cutoff: datetime) -> list[Row]:
     query = """
         SELECT * FROM exercise_runs AS r

@@ -84,15 +84,6 @@ async def claimed_posts(db: Database, since_period: str) -> set[tuple[str, int, 
     return {(r[0], r[1], r[2]) for r in await db.fetchall(query, (since_period,))}
 
 
-async def problems(db: Database, guild_id: int, limit: int = 5) -> list[Row]:
-    query = """
-        SELECT kind, period, status, detail, claimed_at FROM deliveries
-        WHERE guild_id = ? AND status IN ('failed', 'skipped')
-        ORDER BY claimed_at DESC LIMIT ?
-    """
-    return await db.fetchall(query, (guild_id, limit))
-
-
 async def upsert_commitment(
     conn: aiosqlite.Connection,
     guild_id: int,
@@ -153,25 +144,6 @@ async def follow_ups_due_in_group(db: Database, guild_id: int, first: str, last:
         WHERE f.status IN ('pending', 'snoozed') AND f.due_on BETWEEN ? AND ?
     """
     return int(await db.fetchval(query, (guild_id, first, last)))
-
-
-async def last_win_per_member(db: Database, guild_id: int) -> dict[int, str]:
-    query = f"""
-        SELECT user_id, max(happened_at) FROM group_wins
-        WHERE guild_id = ? AND happened_at GLOB {READABLE} GROUP BY user_id
-    """  # noqa: S608 - a constant
-    return {r[0]: r[1] for r in await db.fetchall(query, (guild_id,))}
-
-
-async def wins_per_member_between(
-    db: Database, guild_id: int, start: str, end: str
-) -> dict[int, int]:
-    query = """
-        SELECT user_id, count(*) FROM group_wins
-        WHERE guild_id = ? AND happened_at >= ? AND happened_at < ?
-        GROUP BY user_id
-    """
-    return {r[0]: r[1] for r in await db.fetchall(query, (guild_id, start, end))}
 
 
 async def inactive_candidates(db: Database) -> list[Row]:

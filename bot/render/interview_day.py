@@ -8,6 +8,7 @@ from bot.render.help import BRAND_COLOUR
 from bot.render.limits import EMBED_FIELD_VALUE, clip
 from bot.services.dates import format_day
 from bot.services.interview_card import Card
+from bot.services.interview_day import CARD_HOUR, Scheduled
 
 # Each part is clipped on its own, so the whole card stays well inside Discord's 6,000.
 PART = EMBED_FIELD_VALUE
@@ -63,3 +64,19 @@ def _questions_heading(card: Card) -> str:
     if card.round or card.audience:
         return f"Questions to ask: {card.round or card.audience}"
     return "Questions to ask"
+
+
+def scheduled_text(scheduled: Scheduled) -> str:
+    """The answer to /pipeline interview."""
+    recorded = scheduled.recorded
+    day = format_day(recorded.day, scheduled.today)
+    text = f"Interview with **{clip(scheduled.company, 100)}** on {day}: it is the next step."
+    if scheduled.card:
+        text += (
+            f" On the morning ({CARD_HOUR:02d}:00 your time) I'll DM you a card with why it "
+            "matters to you and the questions you want to ask."
+        )
+    if recorded.thank_you_on is not None:
+        thanks = format_day(recorded.thank_you_on, scheduled.today)
+        text += f" A thank-you note is on your follow-ups for {thanks}."
+    return text

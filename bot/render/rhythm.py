@@ -13,6 +13,7 @@ from bot.render.safe import inert
 from bot.render.words import plural
 from bot.services.dates import format_day
 from bot.services.kinds import KIND_LABELS
+from bot.services.network import NetworkGroup
 from bot.services.report import Report
 from bot.services.rhythm import Board, FollowupsPost, GroupSettings, RecapPost, next_times
 
@@ -52,6 +53,7 @@ def setup_embed(
     missing: list[str],
     *,
     channel_exists: bool,
+    network: NetworkGroup | None = None,
 ) -> discord.Embed:
     embed = discord.Embed(title="This group's setup", colour=BRAND_COLOUR)
     channel = f"<#{group.channel_id}>" if group.channel_id else "not set: `/setup channel`"
@@ -66,6 +68,13 @@ def setup_embed(
     embed.add_field(
         name="Nudges", value=(f"on, after {group.nudge_days} days" if group.nudges else "off")
     )
+    if network is not None:
+        every = plural(network.partner_weeks, "week") if network.partner_weeks != 1 else "week"
+        embed.add_field(
+            name="Accountability partners",
+            value=f"on, new pairs every {every}" if network.partners else "off",
+        )
+        embed.add_field(name="Introduction exchange", value="on" if network.exchange else "off")
     warnings = []
     if group.channel_id and not channel_exists:
         warnings.append("The channel no longer exists: choose another with `/setup channel`.")

@@ -26,9 +26,9 @@ from bot.db import followups as followups_db
 from bot.db import interview_day as interview_db
 from bot.db import people as people_db
 from bot.db import pipeline as pipeline_db
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
-from bot.services.dates import format_day
+from bot.services.dates import format_day, parse_follow_up
 from bot.services.delivery import Due
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,33 @@ async def record(
             today=profile.today(now),
             now=now,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """An interview date typed with /pipeline interview, as recorded."""
+
+    recorded: Recorded
+    company: str
+    today: date  # the member's, so dates in another year say so
+    card: bool  # the member wants interview-day cards and can get DMs
+
+
+async def schedule(
+    db: Database, clock: Clock, *, user_id: int, opportunity_id: int, when: str
+) -> Scheduled:
+    """Record the interview date a member typed (today, tomorrow, fri, 3d, YYYY-MM-DD)."""
+    profile = await profile_service.load(db, clock, user_id)
+    today = profile.today(clock.now())
+    day = parse_follow_up(when, today)
+    if day is None:
+        raise InvalidInput("Which day is the interview? e.g. fri or 2026-12-03.")
+    opportunity = await pipeline_db.get(db, user_id, opportunity_id)
+    if opportunity is None:
+        raise NotFound("I can't find that opportunity in your pipeline. Pick one from the list.")
+    recorded = await record(db, clock, user_id=user_id, opportunity_id=opportunity_id, day=day)
+    card = await interview_db.cards_wanted(db, user_id)
+    return Scheduled(recorded, opportunity["company"], today, card)
 
 
 async def ensure_thank_you(

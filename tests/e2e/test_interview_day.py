@@ -181,3 +181,25 @@ async def test_a_card_missed_for_the_whole_morning_is_not_sent_late(
     async with run_bot() as running:
         await running.scheduler.idle()
         await no_dm(alice)
+
+
+async def test_an_interview_date_can_be_recorded_from_the_pipeline(
+    bot: Running, clock: ManualClock, alice: Person
+) -> None:
+    # Without going through why-this-interview: /pipeline interview records the day, the
+    # card comes that morning (unprepared: it says how to prepare) and the thank-you after.
+    added = await alice.slash("pipeline add", company="Initech", stage="talking")
+    assert "Initech" in added.message.text()
+    opportunity = int(await bot.db.fetchval("SELECT max(opportunity_id) FROM opportunities"))
+    reply = await alice.slash("pipeline interview", opportunity=opportunity, on="thu")
+    text = reply.message.text()
+    assert "Thu 19 Nov" in text and "08:00" in text
+    assert await bot.db.fetchval(
+        "SELECT interview_on FROM opportunities WHERE opportunity_id = ?", (opportunity,)
+    ) == "2026-11-19"
+    clock.set(datetime(2026, 11, 19, 8, 0, 30, tzinfo=UTC))  # 08:00 in UTC, alice's zone
+    await bot.scheduler.idle()
+    card = await alice.next_dm()
+    assert "Initech" in card.text()
+    refused = await alice.slash("pipeline interview", opportunity=opportunity, on="2020-01-01")
+    assert refused.message.ephemeral and "passed" in refused.message.text()

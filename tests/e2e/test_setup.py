@@ -73,6 +73,8 @@ async def test_every_setting_shows_up(bot: Running, organiser: Person, guild: Gu
     assert "**on**" in announce.message.content
     nudges = await organiser.slash("setup nudges", state="on", days=21)
     assert "after 21 days" in nudges.message.content
+    await organiser.slash("setup partners", state="on", every=3)
+    await organiser.slash("setup exchange", state="off")
     paused = await organiser.slash("setup pause", until="2026-12-24")
     assert "Thu 24 Dec" in paused.message.content
     shown = (await organiser.slash("setup show")).message.text()
@@ -83,6 +85,8 @@ async def test_every_setting_shows_up(bot: Running, organiser: Person, guild: Gu
         "interview 4",
         "after 21 days",
         "Paused up to and including Thu 24 Dec",
+        "Accountability partners\non, new pairs every 3 weeks",
+        "Introduction exchange\noff",
     ):
         assert expected in shown, expected
     resumed = await organiser.slash("setup resume")

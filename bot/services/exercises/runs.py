@@ -24,6 +24,7 @@ from bot.db.core import Row
 from bot.db.public_posts import PublicPost
 from bot.errors import InvalidInput, NotFound, UserError
 from bot.services import profile as profile_service
+from bot.services import public as public_service
 from bot.services import target as target_service
 from bot.services.delivery import Claim, Due
 from bot.services.exercises import effects, engine
@@ -507,7 +508,7 @@ async def claim_share(
             "Your group hasn't chosen a channel for posts yet, so there is "
             "nowhere to share. An organiser can set one with `/setup channel`."
         )
-    hidden = await runs_db.member_hidden(db, chosen["guild_id"], user_id)
+    hidden = await public_service.is_hidden(db, chosen["guild_id"], user_id)
     async with db.transaction() as conn:
         post = await public_posts_db.claim(
             conn,
