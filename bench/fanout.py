@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bot.clock import ManualClock
 from bot.db import Database, to_db
-from bot.emulator import Emulator, Person
 from bot.local import local_bot, make_token
+from discord_emulator import Emulator, Person
 
 MONDAY_0859 = datetime(2026, 11, 16, 8, 59, tzinfo=UTC)
 LIMIT = 50

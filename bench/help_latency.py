@@ -22,8 +22,8 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Person
 from bot.local import local_bot, make_token
+from discord_emulator import Emulator, Person
 
 
 @dataclass

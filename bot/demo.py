@@ -18,9 +18,9 @@ from pathlib import Path
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Message, Person
 from bot.local import local_bot, make_token
 from bot.transcript import Transcript
+from discord_emulator import Emulator, Guild, Message, Person
 
 DEMO_START = datetime(2026, 11, 16, 7, 30, tzinfo=UTC)  # Monday morning in London
 RIGHT_JOB_FIRST = ("Head of Data", "120k EUR", "Own the data platform and a team of six")

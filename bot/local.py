@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.config import Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.emulator import Emulator
+    from discord_emulator import Emulator
 
 # A handful of local servers all arrive at once; waiting Discord's 2 s for more is pointless.
 LOCAL_GUILD_READY_TIMEOUT = 0.1

@@ -25,11 +25,11 @@ from bot.app import Running
 from bot.clock import ManualClock
 from bot.db import Database
 from bot.db import meta as meta_db
-from bot.emulator import Emulator, Guild, Message, Person
 from bot.local import local_bot, make_token
 from bot.services.exercises.loader import ExerciseError
 from bot.services.schedules import WEEKDAYS
 from bot.transcript import Transcript
+from discord_emulator import Emulator, Guild, Message, Person
 
 HELP = """\
 Type as you would in Discord:

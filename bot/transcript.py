@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.emulator import Emulator, Message
+    from discord_emulator import Emulator, Message
 
 WIDTH = 88
 

@@ -12,8 +12,8 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Person
 from bot.local import local_bot, make_token
+from discord_emulator import Emulator, Guild, Person
 
 START = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # a Monday morning
 

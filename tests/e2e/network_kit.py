@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Message, Person
-from bot.emulator.people import Reply
+from discord_emulator import Emulator, Guild, Message, Person
+from discord_emulator.people import Reply
 
 MONDAY_9 = datetime(2026, 11, 16, 9, 0, 30, tzinfo=UTC)
 MONDAY_NOON = datetime(2026, 11, 16, 12, 0, 30, tzinfo=UTC)

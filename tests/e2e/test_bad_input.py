@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from bot.app import Running
-from bot.emulator import Emulator, Guild, Person
 from bot.render.limits import CHOICE_NAME, MESSAGE_CHARS
+from discord_emulator import Emulator, Guild, Person
 from tests.e2e.test_rhythm import emulator_settle
 
 INVISIBLE = "\u200b\u200c\u2060\ufeff"

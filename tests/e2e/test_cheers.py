@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Person
+from discord_emulator import Emulator, Guild, Person
 from tests.e2e.network_kit import (
     answer_text,
     celebration,

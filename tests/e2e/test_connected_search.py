@@ -9,7 +9,7 @@ import json
 from bot.app import Running
 from bot.db import people as people_db
 from bot.db import pipeline as pipeline_db
-from bot.emulator import Message, Person
+from discord_emulator import Message, Person
 from tests.e2e.test_exercises import do_right_job, rest_of, start, step
 
 QUESTIONS = [f"Question {n}?" for n in range(1, 13)]

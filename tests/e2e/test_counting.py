@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Person
+from discord_emulator import Emulator, Guild, Person
 
 
 @pytest.fixture

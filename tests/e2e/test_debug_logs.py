@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.emulator import Emulator, Person
 from bot.logs import setup_logging
+from discord_emulator import Emulator, Person
 from tests.e2e.conftest import BotFactory
 
 NOTE = "ZEBRA-NOTE my manager cannot know I am interviewing"

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, EmulatorTimeout, Guild, Person
+from discord_emulator import Emulator, EmulatorTimeout, Guild, Person
 
 AUTUMN = datetime(2026, 10, 23, 12, tzinfo=UTC)
 SPRING = datetime(2027, 3, 12, 12, tzinfo=UTC)

@@ -16,9 +16,9 @@ import pytest
 from bot import paths
 from bot.app import Running
 from bot.db.core import Row
-from bot.emulator import Emulator, EmulatorTimeout, Guild, Message, Person, Reply
 from bot.render.limits import MESSAGE_CHARS
 from bot.services.exercises import runs
+from discord_emulator import Emulator, EmulatorTimeout, Guild, Message, Person, Reply
 from tests.e2e.conftest import BotFactory
 from tests.unit.test_exercise_input import FREE_TEXT_INPUTS
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.app import Running
-from bot.emulator import Message, Person
+from discord_emulator import Message, Person
 
 
 async def step(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import Running
-from bot.emulator import Emulator, EmulatorTimeout, Message, Person
+from discord_emulator import Emulator, EmulatorTimeout, Message, Person
 from tests.e2e.conftest import BotFactory
 
 

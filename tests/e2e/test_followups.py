@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, EmulatorTimeout, Person
+from discord_emulator import Emulator, EmulatorTimeout, Person
 from tests.e2e.conftest import BotFactory
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import EmulatorTimeout, Person
+from discord_emulator import EmulatorTimeout, Person
 from tests.e2e.conftest import BotFactory
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import Running
-from bot.emulator import Emulator, Guild, Person
+from discord_emulator import Emulator, Guild, Person
 from tests.e2e.conftest import BotFactory
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import EmulatorTimeout, Message, Person
 from bot.services import interview_day
+from discord_emulator import EmulatorTimeout, Message, Person
 from tests.e2e.conftest import BotFactory
 from tests.e2e.test_connected_search import add_opportunity, start_about
 from tests.e2e.test_exercises import rest_of, start, step
@@ -194,9 +194,12 @@ async def test_an_interview_date_can_be_recorded_from_the_pipeline(
     reply = await alice.slash("pipeline interview", opportunity=opportunity, on="thu")
     text = reply.message.text()
     assert "Thu 19 Nov" in text and "08:00" in text
-    assert await bot.db.fetchval(
-        "SELECT interview_on FROM opportunities WHERE opportunity_id = ?", (opportunity,)
-    ) == "2026-11-19"
+    assert (
+        await bot.db.fetchval(
+            "SELECT interview_on FROM opportunities WHERE opportunity_id = ?", (opportunity,)
+        )
+        == "2026-11-19"
+    )
     clock.set(datetime(2026, 11, 19, 8, 0, 30, tzinfo=UTC))  # 08:00 in UTC, alice's zone
     await bot.scheduler.idle()
     card = await alice.next_dm()

@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Message, Person
+from discord_emulator import Emulator, Guild, Message, Person
 from tests.e2e.network_kit import answer_text, dms, live, public, public_text, set_up, settle, tick
 
 WHY = "Dana mentioned a data team opening"

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Person
+from discord_emulator import Person
 
 
 async def test_timezone_autocomplete_and_validation(bot: Running, alice: Person) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, EmulatorTimeout, Guild, Person
+from discord_emulator import Emulator, EmulatorTimeout, Guild, Person
 from tests.e2e.test_rhythm import organiser, set_up, tick  # noqa: F401 - fixture
 
 QUIET = 0.3

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import aiohttp
 
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Person
 from bot.logs import setup_logging
+from discord_emulator import Emulator, Guild, Person
 from tests.e2e.conftest import BotFactory
 
 

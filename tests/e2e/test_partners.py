@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Message, Person
+from discord_emulator import Emulator, Guild, Message, Person
 from tests.e2e.network_kit import (
     MONDAY_9,
     MONDAY_NOON,

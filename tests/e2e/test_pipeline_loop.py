@@ -9,7 +9,7 @@ import json
 import pytest
 
 from bot.app import Running
-from bot.emulator import Emulator, Guild, Person
+from discord_emulator import Emulator, Guild, Person
 
 
 async def opportunity_id(running: Running, company: str) -> int:

@@ -11,7 +11,7 @@ import pytest
 from bot.app import Running
 from bot.clock import ManualClock
 from bot.db.privacy import personal_tables
-from bot.emulator import Emulator, Guild, Person
+from discord_emulator import Emulator, Guild, Person
 from tests.e2e.test_rhythm import emulator_settle
 
 # Tables that hold no data about a person. A new table must either have a user_id column

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Channel, Emulator, EmulatorTimeout, Guild, Message, Person
+from discord_emulator import Channel, Emulator, EmulatorTimeout, Guild, Message, Person
 from tests.e2e.conftest import BotFactory
 
 MONDAY_9 = datetime(2026, 11, 16, 9, 0, 20, tzinfo=UTC)

@@ -6,7 +6,7 @@ import discord
 import pytest
 
 from bot.app import Running
-from bot.emulator import CommandNotVisible, Emulator, Guild, Person
+from discord_emulator import CommandNotVisible, Emulator, Guild, Person
 
 
 @pytest.fixture

@@ -30,8 +30,8 @@ from bot.checks import run_checks
 from bot.config import load_settings
 from bot.db import Database, MigrationError, load_migrations
 from bot.db.core import describe_problem
-from bot.emulator import Emulator
 from bot.local import make_token
+from discord_emulator import Emulator
 
 TOKEN = make_token()
 AS_ROOT = os.geteuid() == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import Running
-from bot.emulator import Emulator, Guild, Person
+from discord_emulator import Emulator, Guild, Person
 
 
 async def count(running: Running, table: str) -> int:

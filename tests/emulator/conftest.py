@@ -11,7 +11,7 @@ import discord
 import pytest
 from discord.ext import commands
 
-from bot.emulator import Emulator
+from discord_emulator import Emulator
 
 
 class ReadyClient(discord.Client):

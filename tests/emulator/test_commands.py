@@ -9,7 +9,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.emulator import CommandNotVisible, Emulator, EmulatorTimeout
+from discord_emulator import CommandNotVisible, Emulator, EmulatorTimeout
 
 
 async def setup_commands(bot: Any) -> None:

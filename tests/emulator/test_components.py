@@ -7,7 +7,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.emulator import Emulator
+from discord_emulator import Emulator
 
 
 class Counter(discord.ui.View):

@@ -9,7 +9,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.emulator import CommandNotVisible, Emulator
+from discord_emulator import CommandNotVisible, Emulator
 
 
 class Card(discord.ui.LayoutView):

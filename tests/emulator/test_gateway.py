@@ -8,7 +8,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.emulator import Emulator
+from discord_emulator import Emulator
 
 
 async def test_login_and_ready_with_several_guilds(emu: Emulator, clients: Any, start: Any) -> None:

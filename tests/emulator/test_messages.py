@@ -9,7 +9,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.emulator import Emulator
+from discord_emulator import Emulator
 
 
 @pytest.fixture

@@ -8,11 +8,16 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator import Emulator
-from bot.emulator.commands import CommandStore
-from bot.emulator.errors import ApiError
-from bot.emulator.models import Snowflakes
-from bot.emulator.validation import FormErrors, validate_choices, validate_message, validate_modal
+from discord_emulator import Emulator
+from discord_emulator.commands import CommandStore
+from discord_emulator.errors import ApiError
+from discord_emulator.models import Snowflakes
+from discord_emulator.validation import (
+    FormErrors,
+    validate_choices,
+    validate_message,
+    validate_modal,
+)
 
 
 async def _receive(ws: aiohttp.ClientWebSocketResponse) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import aiohttp
 import discord
 import pytest
 
-from bot.emulator import Emulator
+from discord_emulator import Emulator
 
 
 async def test_answers_look_like_discords(emu: Emulator) -> None:

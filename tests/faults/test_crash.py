@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from bot.db import Database, to_db
-from bot.emulator import Emulator, Guild, Person
 from bot.local import make_token
+from discord_emulator import Emulator, Guild, Person
 
 GROUPS = 200
 MEMBERS = 400

@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Channel, Emulator, Guild, Person
+from discord_emulator import Channel, Emulator, Guild, Person
 
 MONDAY_9 = datetime(2026, 11, 16, 9, 0, 20, tzinfo=UTC)
 TUESDAY_9 = datetime(2026, 11, 17, 9, 0, 20, tzinfo=UTC)

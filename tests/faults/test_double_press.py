@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Person
+from discord_emulator import Emulator, Guild, Person
 
 GOAL = "How many next conversations this week?"
 

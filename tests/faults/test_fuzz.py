@@ -31,8 +31,9 @@ from discord import app_commands
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Channel, Emulator, ErrorRecord, Guild, Message, Person
-from bot.emulator.commands import (
+from bot.render.limits import CHOICE_NAME
+from discord_emulator import Channel, Emulator, ErrorRecord, Guild, Message, Person
+from discord_emulator.commands import (
     ATTACHMENT,
     BOOLEAN,
     CHANNEL,
@@ -43,8 +44,7 @@ from bot.emulator.commands import (
     STRING,
     USER,
 )
-from bot.emulator.people import Reply
-from bot.render.limits import CHOICE_NAME
+from discord_emulator.people import Reply
 
 # Two Mondays before the United States spring forward (Sunday 14 March 2027, 02:00 -> 03:00 in
 # America/New_York, the zone of the group and of the organiser): a post on "sun" at "02:30" and

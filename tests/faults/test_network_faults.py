@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Message, Person
+from discord_emulator import Emulator, Guild, Message, Person
 from tests.e2e.conftest import BotFactory
 from tests.e2e.network_kit import (
     MONDAY_9,

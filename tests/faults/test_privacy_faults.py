@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Message, Person
+from discord_emulator import Emulator, Guild, Message, Person
 
 MONDAY_9 = datetime(2026, 11, 16, 9, 0, 30, tzinfo=UTC)
 FRIDAY_16 = datetime(2026, 11, 20, 16, 0, 30, tzinfo=UTC)

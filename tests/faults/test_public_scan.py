@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Person
+from discord_emulator import Emulator, Guild, Person
 from tests.e2e.test_privacy import fill_everything
 
 HOSTILE = "[Acme](https://evil.example) @everyone <@123456789012345678>"

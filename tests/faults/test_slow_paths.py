@@ -8,8 +8,8 @@ import sqlite3
 from pathlib import Path
 
 from bot.app import Running
-from bot.emulator import Emulator, Person
 from bot.interactions import incident_text
+from discord_emulator import Emulator, Person
 
 
 async def test_win_answers_in_time_while_the_database_is_locked(

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import Running
 from bot.clock import ManualClock
-from bot.emulator import Emulator, Guild, Message, Person
 from cogs.rhythm import TALLY_EVERY
+from discord_emulator import Emulator, Guild, Message, Person
 
 MONDAY_9 = datetime(2026, 11, 16, 9, 0, 30, tzinfo=UTC)
 GOAL = "How many next conversations this week?"

@@ -17,9 +17,9 @@ RULES = {
     "bot/services": ("discord", "aiohttp", "bot.render", "bot.client", "bot.outbox", "cogs"),
     "bot/db": ("discord", "aiohttp", "bot.render", "bot.services", "bot.client", "cogs"),
     "bot/render": ("cogs", "bot.client", "bot.outbox", "bot.db"),
-    "bot/emulator": ("bot.", "cogs"),
+    "discord_emulator": ("bot.", "cogs"),
 }
-ALLOWED = {"bot/emulator": ("bot.emulator",)}
+ALLOWED = {"discord_emulator": ("discord_emulator",)}
 
 
 def imports(path: Path) -> list[str]:

@@ -22,7 +22,7 @@ def test_the_package_list_is_every_package() -> None:
     # subpackage of bot/ or cogs/ must be added to pyproject.toml too.
     config = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
     listed = set(config["tool"]["setuptools"]["packages"])
-    found = set(find_packages(str(ROOT), include=["bot*", "cogs*"]))
+    found = set(find_packages(str(ROOT), include=["bot*", "cogs*", "discord_emulator*"]))
     assert listed == found | {paths.EXERCISES_PACKAGE}
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator.commands import CHANNEL, MENTIONABLE, ROLE, USER
-from bot.emulator.models import Channel, Guild, Role
+from discord_emulator.commands import CHANNEL, MENTIONABLE, ROLE, USER
+from discord_emulator.models import Channel, Guild, Role
 
 if TYPE_CHECKING:
-    from bot.emulator.people import Person
+    from discord_emulator.people import Person
 
 UNSET: Any = object()
 
@@ -23,7 +23,7 @@ class Resolver:
         self.channel = channel
 
     def resolve(self, option_type: int, value: Any, resolved: dict[str, dict[str, Any]]) -> str:
-        """See :class:`bot.emulator.commands.Resolver`."""
+        """See :class:`discord_emulator.commands.Resolver`."""
         if option_type in (USER, MENTIONABLE) and _is_person(value):
             resolved.setdefault("users", {})[str(value.id)] = value.user_payload()
             if self.guild is not None and value.id in self.guild.members:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from bot.emulator import perms
-from bot.emulator.components import assign_component_ids
-from bot.emulator.errors import ApiError, EmulatorTimeout, invalid_form
-from bot.emulator.models import (
+from discord_emulator import perms
+from discord_emulator.components import assign_component_ids
+from discord_emulator.errors import ApiError, EmulatorTimeout, invalid_form
+from discord_emulator.models import (
     DM,
     FLAG_LOADING,
     Attachment,
@@ -32,7 +32,7 @@ from bot.emulator.models import (
 )
 
 if TYPE_CHECKING:
-    from bot.emulator.people import Person
+    from discord_emulator.people import Person
 
 T = TypeVar("T")
 USER_MENTION = re.compile(r"<@!?(\d+)>")

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator import perms
-from bot.emulator.components import walk_components
+from discord_emulator import perms
+from discord_emulator.components import walk_components
 
 if TYPE_CHECKING:
-    from bot.emulator.people import Person
+    from discord_emulator.people import Person
 
 DISCORD_EPOCH_MS = 1420070400000
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 if TYPE_CHECKING:
-    from bot.emulator.state import World
+    from discord_emulator.state import World
 
 _log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from bot.emulator.errors import ApiError
+from discord_emulator.errors import ApiError
 
 VIA = "1.1 google"
 

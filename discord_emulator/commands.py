@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from bot.emulator.errors import ApiError, invalid_form
-from bot.emulator.models import Snowflakes, plain_copy
-from bot.emulator.validation import FormErrors, Path
+from discord_emulator.errors import ApiError, invalid_form
+from discord_emulator.models import Snowflakes, plain_copy
+from discord_emulator.validation import FormErrors, Path
 
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
 MAX_CHAT_INPUT = 100

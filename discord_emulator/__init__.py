@@ -7,11 +7,11 @@ modals and DMs the way they would on Discord.
 
 from __future__ import annotations
 
-from bot.emulator.emulator import Emulator
-from bot.emulator.errors import CommandNotVisible, EmulatorTimeout
-from bot.emulator.models import Attachment, Channel, Guild, Message, Role
-from bot.emulator.people import Person, Reply
-from bot.emulator.server import ErrorRecord, RequestRecord
+from discord_emulator.emulator import Emulator
+from discord_emulator.errors import CommandNotVisible, EmulatorTimeout
+from discord_emulator.models import Attachment, Channel, Guild, Message, Role
+from discord_emulator.people import Person, Reply
+from discord_emulator.server import ErrorRecord, RequestRecord
 
 __all__ = [
     "Attachment",

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from aiohttp import web
 
-from bot.emulator.errors import ApiError
-from bot.emulator.ratelimit import Buckets, ConnectionDropped, Faults, GlobalLimiter
-from bot.emulator.state import UploadedFile
+from discord_emulator.errors import ApiError
+from discord_emulator.ratelimit import Buckets, ConnectionDropped, Faults, GlobalLimiter
+from discord_emulator.state import UploadedFile
 
 if TYPE_CHECKING:
-    from bot.emulator.gateway import Gateway
-    from bot.emulator.state import World
+    from discord_emulator.gateway import Gateway
+    from discord_emulator.state import World
 
 _log = logging.getLogger(__name__)
 

@@ -20,16 +20,16 @@ from typing import Any
 import yarl
 from aiohttp import web
 
-from bot.emulator import perms
-from bot.emulator.commands import CommandStore
-from bot.emulator.gateway import Gateway
-from bot.emulator.interactions import Interactions
-from bot.emulator.models import Channel, Guild, Message, Overwrite, Snowflakes
-from bot.emulator.people import Person
-from bot.emulator.ratelimit import Fault
-from bot.emulator.rest import RestRoutes
-from bot.emulator.server import ErrorRecord, Hook, RequestRecord, Server
-from bot.emulator.state import World
+from discord_emulator import perms
+from discord_emulator.commands import CommandStore
+from discord_emulator.gateway import Gateway
+from discord_emulator.interactions import Interactions
+from discord_emulator.models import Channel, Guild, Message, Overwrite, Snowflakes
+from discord_emulator.people import Person
+from discord_emulator.ratelimit import Fault
+from discord_emulator.rest import RestRoutes
+from discord_emulator.server import ErrorRecord, Hook, RequestRecord, Server
+from discord_emulator.state import World
 
 _log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.emulator.components import walk_components
-from bot.emulator.errors import ApiError, invalid_form
-from bot.emulator.models import (
+from discord_emulator.components import walk_components
+from discord_emulator.errors import ApiError, invalid_form
+from discord_emulator.models import (
     FLAG_COMPONENTS_V2,
     FLAG_EPHEMERAL,
     FLAG_SUPPRESS_EMBEDS,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator import perms
-from bot.emulator.errors import (
+from discord_emulator import perms
+from discord_emulator.errors import (
     ApiError,
     invalid_form,
     missing_access,
@@ -15,13 +15,13 @@ from bot.emulator.errors import (
     unknown_channel,
     unknown_message,
 )
-from bot.emulator.gateway import MESSAGE_CONTENT, strip_content
-from bot.emulator.models import DM, FLAG_EPHEMERAL, FLAG_LOADING, Channel, Guild, Message
-from bot.emulator.validation import FormErrors, ensure_not_empty, validate_message
+from discord_emulator.gateway import MESSAGE_CONTENT, strip_content
+from discord_emulator.models import DM, FLAG_EPHEMERAL, FLAG_LOADING, Channel, Guild, Message
+from discord_emulator.validation import FormErrors, ensure_not_empty, validate_message
 
 if TYPE_CHECKING:
-    from bot.emulator.emulator import Emulator
-    from bot.emulator.server import ApiRequest, Router
+    from discord_emulator.emulator import Emulator
+    from discord_emulator.server import ApiRequest, Router
 
 NONCE_WINDOW = 5 * 60
 Answer = tuple[int, Any]

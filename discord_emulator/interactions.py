@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator import perms
-from bot.emulator.components import assign_component_ids
-from bot.emulator.errors import ApiError, EmulatorTimeout, invalid_form, unknown_message
-from bot.emulator.models import (
+from discord_emulator import perms
+from discord_emulator.components import assign_component_ids
+from discord_emulator.errors import ApiError, EmulatorTimeout, invalid_form, unknown_message
+from discord_emulator.models import (
     FLAG_EPHEMERAL,
     FLAG_LOADING,
     Channel,
@@ -25,7 +25,7 @@ from bot.emulator.models import (
     Message,
     plain_copy,
 )
-from bot.emulator.validation import (
+from discord_emulator.validation import (
     FormErrors,
     ensure_not_empty,
     validate_choices,
@@ -34,9 +34,9 @@ from bot.emulator.validation import (
 )
 
 if TYPE_CHECKING:
-    from bot.emulator.emulator import Emulator
-    from bot.emulator.people import Person
-    from bot.emulator.server import ApiRequest, Router
+    from discord_emulator.emulator import Emulator
+    from discord_emulator.people import Person
+    from discord_emulator.server import ApiRequest, Router
 
 FOLLOWUP_TTL = 15 * 60
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.emulator import perms
-from bot.emulator.commands import CHANNEL, MENTIONABLE, ROLE, USER, build_invocation
-from bot.emulator.errors import CommandNotVisible
-from bot.emulator.forms import UNSET, ModalFiller, Resolver
-from bot.emulator.interactions import InteractionRecord, describe_wait
-from bot.emulator.models import Channel, Guild, Member, Message, now_iso, user_payload
+from discord_emulator import perms
+from discord_emulator.commands import CHANNEL, MENTIONABLE, ROLE, USER, build_invocation
+from discord_emulator.errors import CommandNotVisible
+from discord_emulator.forms import UNSET, ModalFiller, Resolver
+from discord_emulator.interactions import InteractionRecord, describe_wait
+from discord_emulator.models import Channel, Guild, Member, Message, now_iso, user_payload
 
 if TYPE_CHECKING:
-    from bot.emulator.emulator import Emulator
+    from discord_emulator.emulator import Emulator
 
 
 class Reply:
