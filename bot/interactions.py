@@ -131,6 +131,16 @@ def permission_name(permission: str) -> str:
     return PERMISSION_NAMES.get(permission, permission.replace("_", " ").title())
 
 
+def group_id(interaction: discord.Interaction[Any]) -> int:
+    """The server a command runs in, for commands that only make sense in one.
+
+    ``guild_only()`` keeps them out of DMs, but not the subcommands of a group that is usable
+    in DMs (/me): either way a DM gets the friendly "works inside a server" answer."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage
+    return interaction.guild_id
+
+
 class DMOnly(app_commands.CheckFailure):
     """Raised by :func:`dm_only`."""
 

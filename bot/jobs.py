@@ -1,6 +1,7 @@
 """Every background job's name, in one place, with the cog that registers it.
 
-Services and cogs that change what a job should do next poke it by these names.
+A service whose change means a job must re-plan says so through ``bot.services.changes``
+(which knows which job each kind of change concerns); cogs poke the rest by these names.
 """
 
 from __future__ import annotations

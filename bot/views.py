@@ -1,10 +1,22 @@
-"""View building blocks shared by the cogs: owner checks, error routing, timeouts."""
+"""View building blocks shared by the cogs: one home for each recurring piece of Discord UI.
+
+- :class:`OwnedView`: buttons only their owner may press, errors routed like commands', disabled
+  when they time out.
+- :class:`PagedView`: Previous / Next through pages (:class:`EmbedPages` and :func:`send_pages`
+  for a plain list of embeds).
+- :class:`Confirm`: a yes/no question about one action.
+- :class:`Form`: a modal whose failures reach the member like any command's.
+- :class:`GuardedItem` and :class:`AnswerButton`: persistent buttons (they work after a restart)
+  that refuse tampered ids; an AnswerButton is one of a fixed set of answers to a question a
+  message asks (yes / no, accept / decline...).
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import discord
 
@@ -91,29 +103,66 @@ class GuardedItem:
             await handle_interaction_error(interaction, error)
 
 
-class EmbedPages(OwnedView):
-    """Previous / Next through a list of embeds (answers, a long pipeline...)."""
+class PagedView(OwnedView):
+    """Previous / Next through numbered pages, for one member.
 
-    def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
-        super().__init__(owner_id)
-        self.pages, self.index = pages, 0
-        self.update()
+    A subclass sets what its pages need *before* calling ``__init__`` (which shows the first
+    page), says what a page shows in :meth:`page_embed`, and brings its own items up to date
+    with the page in :meth:`refresh` (calling this one for the page turners). ``row`` puts the
+    turners on a row of their own when a page carries rows of other buttons."""
 
-    def update(self) -> None:
-        self.previous.disabled = self.index == 0
-        self.next.disabled = self.index >= len(self.pages) - 1
+    def __init__(
+        self, owner_id: int, pages: int, *, row: int | None = None, timeout: float | None = 600
+    ) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self.page = 0
+        self.pages = max(1, pages)
+        if row is not None:
+            for turner in (self.previous, self.next):
+                self.remove_item(turner)
+                turner.row = row
+                self.add_item(turner)
+        self.refresh()
+
+    def page_embed(self) -> discord.Embed:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Bring the items up to date with ``self.page``."""
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+
+    async def turn(self, interaction: discord.Interaction[Any], by: int) -> None:
+        # Clamped: two quick presses on the last page must not turn past it.
+        self.page = min(max(self.page + by, 0), self.pages - 1)
+        self.refresh()
+        await interaction.response.edit_message(embed=self.page_embed(), view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction[Any], _: Any) -> None:
-        self.index -= 1
-        self.update()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+    async def previous(
+        self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]
+    ) -> None:
+        await self.turn(interaction, -1)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction[Any], _: Any) -> None:
-        self.index += 1
-        self.update()
-        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+    async def next(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
+        await self.turn(interaction, 1)
+
+    async def send(self, interaction: discord.Interaction[Any]) -> None:
+        """Answer privately with the current page and these buttons."""
+        await interaction.response.send_message(embed=self.page_embed(), view=self, ephemeral=True)
+        self.message = await interaction.original_response()
+
+
+class EmbedPages(PagedView):
+    """Previous / Next through a list of embeds (answers, a long pipeline...)."""
+
+    def __init__(self, owner_id: int, embeds: list[discord.Embed]) -> None:
+        self.embeds = embeds
+        super().__init__(owner_id, len(embeds))
+
+    def page_embed(self) -> discord.Embed:
+        return self.embeds[self.page]
 
 
 async def send_pages(interaction: discord.Interaction[Any], pages: list[discord.Embed]) -> None:
@@ -121,6 +170,88 @@ async def send_pages(interaction: discord.Interaction[Any], pages: list[discord.
     if len(pages) == 1:
         await interaction.response.send_message(embed=pages[0], ephemeral=True)
         return
-    view = EmbedPages(interaction.user.id, pages)
-    await interaction.response.send_message(embed=pages[0], view=view, ephemeral=True)
-    view.message = await interaction.original_response()
+    await EmbedPages(interaction.user.id, pages).send(interaction)
+
+
+class Confirm(OwnedView):
+    """A yes/no question about one action, asked privately: *yes* does it
+    (:meth:`confirmed`, which answers the press), *no* changes nothing and says ``kept``.
+    Either answer ends the question. The buttons' labels name the action ("Remove it",
+    "Keep it")."""
+
+    def __init__(self, owner_id: int, *, yes: str, no: str, kept: str) -> None:
+        super().__init__(owner_id, timeout=120)
+        self.yes.label, self.no.label, self.kept = yes, no, kept
+
+    async def confirmed(self, interaction: discord.Interaction[Any]) -> None:
+        raise NotImplementedError
+
+    @discord.ui.button(label="Yes", style=discord.ButtonStyle.danger)
+    async def yes(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
+        await self.confirmed(interaction)
+        self.stop()
+
+    @discord.ui.button(label="No", style=discord.ButtonStyle.secondary)
+    async def no(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
+        await interaction.response.edit_message(content=self.kept, view=None)
+        self.stop()
+
+
+class Form(discord.ui.Modal):
+    """A modal whose failures reach the member like any command's (discord.py would only log
+    them, and the member would see "Something went wrong" with nothing in our logs)."""
+
+    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        await handle_interaction_error(interaction, error)
+
+
+class AnswerButton(
+    GuardedItem,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"(?!)",  # never matches: only subclasses are registered
+):
+    """One of a fixed set of answers to a question a message asks (yes / no, accept /
+    decline...), as a persistent button whose custom id carries what it is about and the
+    answer. Subclasses give their own ``template``, whose groups are the constructor's
+    arguments in order (what the question is about, then ``answer``), the answers' labels in
+    order (``ANSWERS``) and the styles of those that stand out (``STYLES``; the rest are
+    secondary); :meth:`question` makes the whole question's buttons."""
+
+    ANSWERS: ClassVar[dict[str, str]] = {}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {}
+
+    def __init__(self, custom_id: str, answer: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=self.ANSWERS[answer],
+                style=self.STYLES.get(answer, discord.ButtonStyle.secondary),
+                custom_id=custom_id,
+            )
+        )
+        self.answer = answer
+
+    @classmethod
+    def from_match(cls, match: re.Match[str], item: discord.ui.Item[Any]) -> Any:
+        # The template's groups, in order: a number is an id, anything else is text.
+        build: Callable[..., AnswerButton] = cls  # each subclass takes its template's groups
+        return build(*(int(value) if value.isdigit() else value for value in match.groups()))
+
+    async def reply(
+        self, interaction: discord.Interaction[Any], text: str, *, settled: bool
+    ) -> None:
+        """Answer a press: once the answer settled the question, ``text`` replaces it (its
+        buttons go); otherwise ``text`` is a private note and the question stays."""
+        if settled:
+            await interaction.response.edit_message(content=text, view=None)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+
+    @classmethod
+    def question(cls, *about: Any) -> discord.ui.View:
+        """The whole question: a persistent view with a button for each answer, each built as
+        ``cls(*about, answer)``."""
+        build: Callable[..., AnswerButton] = cls
+        view = discord.ui.View(timeout=None)
+        for answer in cls.ANSWERS:
+            view.add_item(build(*about, answer))
+        return view

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
-from bot.jobs import EXERCISE_NUDGE_JOB, INTERVIEW_DAY_JOB
 from bot.render import exercises as render
-from bot.render.limits import MESSAGE_CHARS, SELECT_OPTIONS, clip
-from bot.services.exercises import effects, runs, sheets
+from bot.render.limits import (
+    BUTTON_LABEL,
+    MESSAGE_CHARS,
+    SELECT_OPTION_LABEL,
+    SELECT_OPTIONS,
+    SELECT_PLACEHOLDER,
+    clip,
+)
+from bot.services.exercises import effects, runs, shares, sheets
 from bot.services.exercises.answers import ALL_PREFIX
 from bot.services.exercises.engine import CANCEL_NO, CANCEL_YES, CONFIRM_KEY, position_key
 from bot.services.exercises.model import Kind, Option
-from bot.views import GuardedItem
+from bot.views import AnswerButton, GuardedItem
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -32,12 +38,12 @@ MAX_BUTTONS = 5
 ALREADY_ANSWERED = "That was already answered. Here is where you are now:"
 
 
-def question_view(step: runs.Step) -> discord.ui.View | None:
-    prompt = step.turn.prompt
+def question_view(turned: runs.RunTurn) -> discord.ui.View | None:
+    prompt = turned.turn.prompt
     if prompt is None:
         return None
     asked = prompt.step
-    key = position_key(step.exercise, step.turn.state.position)
+    key = position_key(turned.exercise, turned.turn.state.position)
     view = discord.ui.View(timeout=None)
     if asked.at_once and asked.each is not None and prompt.items:
         # Every item sorted in one press: pick those for the first option, the rest take the
@@ -46,7 +52,7 @@ def question_view(step: runs.Step) -> discord.ui.View | None:
         items = prompt.items[:SELECT_OPTIONS]
         view.add_item(
             ChoiceMenu(
-                step.run_id,
+                turned.run_id,
                 key,
                 [Option(str(i), item) for i, item in enumerate(items)],
                 1,
@@ -56,32 +62,26 @@ def question_view(step: runs.Step) -> discord.ui.View | None:
         )
         for option in (first, second):
             view.add_item(
-                ChoiceButton(step.run_id, key, ALL_PREFIX + option.value, f"All: {option.label}")
+                ChoiceButton(turned.run_id, key, ALL_PREFIX + option.value, f"All: {option.label}")
             )
         return view
     if asked.kind is Kind.CHOICE and len(asked.options) <= MAX_BUTTONS:
         for option in asked.options:
-            view.add_item(ChoiceButton(step.run_id, key, option.value, option.label))
+            view.add_item(ChoiceButton(turned.run_id, key, option.value, option.label))
         return view
     if asked.kind in (Kind.CHOICE, Kind.MULTI):
         low = 1 if asked.kind is Kind.CHOICE else asked.min_choices
         high = 1 if asked.kind is Kind.CHOICE else (asked.max_choices or len(asked.options))
-        view.add_item(ChoiceMenu(step.run_id, key, asked.options, low, high))
+        view.add_item(ChoiceMenu(turned.run_id, key, asked.options, low, high))
         return view
     return None
 
 
-async def send_step(
-    bot: NextInterviewBot, channel: discord.abc.Messageable, step: runs.Step
+async def send_turn(
+    bot: NextInterviewBot, channel: discord.abc.Messageable, turned: runs.RunTurn
 ) -> None:
     """Everything one turn has to say, in order."""
-    turn = step.turn
-    if turn.paused:
-        bot.scheduler.poke(EXERCISE_NUDGE_JOB)
-    if step.created:
-        bot.poke_reminders()
-        # An interview date may have been recorded: its card's morning is to be planned.
-        bot.scheduler.poke(INTERVIEW_DAY_JOB)
+    turn = turned.turn
     for note in turn.notes:
         await channel.send(clip(note, MESSAGE_CHARS))
     if turn.paused:
@@ -90,44 +90,42 @@ async def send_step(
             "`/exercise resume`, when you want to carry on."
         )
     if turn.confirm_cancel:
-        view = discord.ui.View(timeout=None)
-        view.add_item(CancelButton(step.run_id, "yes"))
-        view.add_item(CancelButton(step.run_id, "no"))
         await channel.send(
-            "Cancel this exercise? Your answers in this run will be discarded.", view=view
+            "Cancel this exercise? Your answers in this run will be discarded.",
+            view=CancelButton.question(turned.run_id),
         )
     if turn.cancelled:
         await channel.send("Cancelled. Start again any time with `/exercise start`.")
     if turn.prompt is not None:
-        view = question_view(step)
-        embed = render.prompt_embed(step.exercise, turn.prompt)
+        view = question_view(turned)
+        embed = render.prompt_embed(turned.exercise, turn.prompt)
         await channel.send(embed=embed, **({"view": view} if view else {}))
     if turn.completed:
-        await _send_completion(channel, step)
+        await _send_completion(channel, turned)
     if turn.late_answered:
-        await channel.send(f"Thanks: added to your **{step.exercise.title}**.")
+        await channel.send(f"Thanks: added to your **{turned.exercise.title}**.")
 
 
-async def _send_completion(channel: discord.abc.Messageable, step: runs.Step) -> None:
-    embeds = render.summary_embeds(sheets.document(step.exercise, step.turn.state, step.context))
+async def _send_completion(channel: discord.abc.Messageable, turned: runs.RunTurn) -> None:
+    embeds = render.summary_embeds(
+        sheets.document(turned.exercise, turned.turn.state, turned.context)
+    )
     # One embed per message keeps each message under the 6,000-character total.
     for embed in embeds[:-1]:
         await channel.send(embed=embed)
     share = discord.ui.View(timeout=None)
-    if step.exercise.share:
-        share.add_item(ShareButton(step.run_id))
+    if turned.exercise.share:
+        share.add_item(ShareButton(turned.run_id))
     await channel.send(embed=embeds[-1], **({"view": share} if share.children else {}))
-    if step.created:
+    if turned.created:
         # One line per planned item: a long list from the answers must still fit one message.
-        lines = "\n".join(f"- {c}" for c in step.created)
+        lines = "\n".join(f"- {c}" for c in turned.created)
         await channel.send(clip(f"Added for you:\n{lines}", MESSAGE_CHARS))
-    if step.offered:
-        view = discord.ui.View(timeout=None)
-        view.add_item(EffectsButton(step.run_id, "yes"))
-        view.add_item(EffectsButton(step.run_id, "no"))
-        lines = "\n".join(f"- {e.describe(step.context.today)}" for e in step.offered)
+    if turned.offered:
+        lines = "\n".join(f"- {e.describe(turned.context.today)}" for e in turned.offered)
         await channel.send(
-            clip(f"Your answers suggest these. Add them?\n{lines}", MESSAGE_CHARS), view=view
+            clip(f"Your answers suggest these. Add them?\n{lines}", MESSAGE_CHARS),
+            view=EffectsButton.question(turned.run_id),
         )
 
 
@@ -140,7 +138,7 @@ async def _answer_component(
     await interaction.response.defer()
     async with bot.exercise_lock(interaction.user.id):
         # The position check and the save happen in the service, as one compare-and-set.
-        step = await runs.answer(
+        turned = await runs.answer(
             bot.db,
             bot.clock,
             bot.catalog,
@@ -148,16 +146,17 @@ async def _answer_component(
             values=values,
             run_id=run_id,
             at=key,
+            changes=bot.changes,
         )
-        if step is None:
+        if turned is None:
             await interaction.followup.send("That exercise is no longer open.", ephemeral=True)
             return
-        if step.stale:
+        if turned.stale:
             await interaction.followup.send(ALREADY_ANSWERED, ephemeral=True)
         else:
             # The pressed question's buttons are spent: remove them so nobody answers twice.
             await interaction.edit_original_response(view=None)
-        await send_step(bot, interaction.channel, step)  # type: ignore[arg-type]
+        await send_turn(bot, interaction.channel, turned)  # type: ignore[arg-type]
 
 
 async def ask_late_question(
@@ -166,13 +165,13 @@ async def ask_late_question(
     """An exercise was waiting for this follow-up (e.g. "what did they suggest?"): ask now,
     under the member's lock like every other change to a run."""
     async with bot.exercise_lock(user.id):
-        step = await runs.late_question(
+        turned = await runs.late_question(
             bot.db, bot.clock, bot.catalog, user_id=user.id, run_id=run_id, step_id=step_id
         )
-        if step is None:
+        if turned is None:
             return
         try:
-            await send_step(bot, await user.create_dm(), step)
+            await send_turn(bot, await user.create_dm(), turned)
         except discord.HTTPException as exc:
             log.info("Could not ask %s the follow-up question: %s", user.id, exc)
 
@@ -185,7 +184,7 @@ class ChoiceButton(
     def __init__(self, run_id: int, key: str, value: str, label: str = "") -> None:
         super().__init__(
             discord.ui.Button(
-                label=clip(label or value, 80),
+                label=clip(label or value, BUTTON_LABEL),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"ni:exb:{run_id}:{key}:{value}",
             )
@@ -220,11 +219,12 @@ class ChoiceMenu(
                 custom_id=f"ni:exm:{run_id}:{key}",
                 min_values=low,
                 max_values=high,
-                placeholder=clip(placeholder, 150)
+                placeholder=clip(placeholder, SELECT_PLACEHOLDER)
                 if placeholder
                 else ("Choose…" if high == 1 else "Choose one or more…"),
                 options=[
-                    discord.SelectOption(label=clip(o.label, 100), value=o.value) for o in options
+                    discord.SelectOption(label=clip(o.label, SELECT_OPTION_LABEL), value=o.value)
+                    for o in options
                 ]
                 or [discord.SelectOption(label="-", value="-")],
             )
@@ -240,50 +240,30 @@ class ChoiceMenu(
         await _answer_component(interaction, self.run_id, self.key, values)
 
 
-class CancelButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"ni:excl:(?P<run>\d+):(?P<answer>yes|no)",
-):
-    def __init__(self, run_id: int, answer: str) -> None:
-        yes = answer == "yes"
-        super().__init__(
-            discord.ui.Button(
-                label="Yes, cancel it" if yes else "No, carry on",
-                style=discord.ButtonStyle.danger if yes else discord.ButtonStyle.secondary,
-                custom_id=f"ni:excl:{run_id}:{answer}",
-            )
-        )
-        self.run_id, self.answer = run_id, answer
+class CancelButton(AnswerButton, template=r"ni:excl:(?P<run>\d+):(?P<answer>yes|no)"):
+    """ "Cancel this exercise?" after the member typed cancel: answered like a question."""
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: Any) -> CancelButton:
-        return cls(int(match["run"]), match["answer"])
+    ANSWERS: ClassVar[dict[str, str]] = {"yes": "Yes, cancel it", "no": "No, carry on"}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"yes": discord.ButtonStyle.danger}
+
+    def __init__(self, run_id: int, answer: str) -> None:
+        super().__init__(f"ni:excl:{run_id}:{answer}", answer)
+        self.run_id = run_id
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         value = CANCEL_YES if self.answer == "yes" else CANCEL_NO
         await _answer_component(interaction, self.run_id, CONFIRM_KEY, [value])
 
 
-class EffectsButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"ni:exfx:(?P<run>\d+):(?P<answer>yes|no)",
-):
-    def __init__(self, run_id: int, answer: str) -> None:
-        yes = answer == "yes"
-        super().__init__(
-            discord.ui.Button(
-                label="Create them" if yes else "No thanks",
-                style=discord.ButtonStyle.success if yes else discord.ButtonStyle.secondary,
-                custom_id=f"ni:exfx:{run_id}:{answer}",
-            )
-        )
-        self.run_id, self.answer = run_id, answer
+class EffectsButton(AnswerButton, template=r"ni:exfx:(?P<run>\d+):(?P<answer>yes|no)"):
+    """Create what a finished run's answers suggest (follow-ups, pipeline entries), or not."""
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: Any) -> EffectsButton:
-        return cls(int(match["run"]), match["answer"])
+    ANSWERS: ClassVar[dict[str, str]] = {"yes": "Create them", "no": "No thanks"}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"yes": discord.ButtonStyle.success}
+
+    def __init__(self, run_id: int, answer: str) -> None:
+        super().__init__(f"ni:exfx:{run_id}:{answer}", answer)
+        self.run_id = run_id
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
@@ -293,10 +273,8 @@ class EffectsButton(
             user_id=interaction.user.id,
             run_id=self.run_id,
             accept=self.answer == "yes",
+            changes=bot.changes,
         )
-        if created:
-            bot.poke_reminders()
-            bot.scheduler.poke(INTERVIEW_DAY_JOB)
         text = (
             ("Created:\n" + "\n".join(f"- {c}" for c in created))
             if created
@@ -327,7 +305,7 @@ class ShareButton(
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
         # Claimed before posting: a second press (AlreadyShared) is told so and posts nothing.
-        share = await runs.claim_share(
+        share = await shares.claim_share(
             bot.db, bot.clock, bot.catalog, user_id=interaction.user.id, run_id=self.run_id
         )
         posted = await bot.outbox.publish(

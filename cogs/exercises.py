@@ -14,11 +14,12 @@ from discord.ext import commands
 from bot.interactions import describe_failure, new_incident_id
 from bot.jobs import EXERCISE_NUDGE_JOB
 from bot.render import exercises as render
+from bot.render.limits import AUTOCOMPLETE_CHOICES, CHOICE_NAME, clip
 from bot.services.delivery import SENT_NOTHING, Claim, Result, earliest
-from bot.services.exercises import runs, sheets
+from bot.services.exercises import nudges, runs, sheets
 from bot.views import OwnedView, send_pages
 from cogs._choices import opportunity_autocomplete
-from cogs._exercise_ui import DYNAMIC_ITEMS, send_step
+from cogs._exercise_ui import DYNAMIC_ITEMS, send_turn
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -42,10 +43,10 @@ async def exercise_autocomplete(
 ) -> list[app_commands.Choice[str]]:
     needle = current.strip().lower()
     return [
-        app_commands.Choice(name=f"{e.id}: {e.title}"[:100], value=e.id)
+        app_commands.Choice(name=clip(f"{e.id}: {e.title}", CHOICE_NAME), value=e.id)
         for e in interaction.client.catalog.exercises.values()
         if needle in e.id or needle in e.title.lower()
-    ][:25]
+    ][:AUTOCOMPLETE_CHOICES]
 
 
 class ResumeOrRestart(OwnedView):
@@ -115,7 +116,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
         # open run, which must not race with an answer to it.
         async with bot.exercise_lock(interaction.user.id):
             try:
-                step = await runs.start(
+                turned = await runs.start(
                     bot.db,
                     bot.clock,
                     bot.catalog,
@@ -135,15 +136,15 @@ class Exercises(commands.GroupCog, group_name="exercise"):
                 channel = await interaction.user.create_dm()
                 await channel.send(
                     embed=render.intro_embed(
-                        step.exercise,
-                        step.context.opportunity,
-                        step.prefilled,
-                        step.context.facts.get("stage"),
+                        turned.exercise,
+                        turned.context.opportunity,
+                        turned.prefilled,
+                        turned.context.facts.get("stage"),
                     )
                 )
-                await send_step(bot, channel, step)
+                await send_turn(bot, channel, turned)
             except discord.Forbidden as exc:
-                await runs.discard(bot.db, step.run_id)
+                await runs.discard(bot.db, turned.run_id)
                 log.info(
                     "Exercise not started for %s: DMs closed (%s)", interaction.user.id, exc.code
                 )
@@ -151,7 +152,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
                 return
         where = "here" if interaction.guild_id is None else "in your DMs"
         await interaction.followup.send(
-            f"**{step.exercise.title}** has started {where}. Answer at your own pace: every "
+            f"**{turned.exercise.title}** has started {where}. Answer at your own pace: every "
             "answer is saved.",
             ephemeral=True,
         )
@@ -170,10 +171,10 @@ class Exercises(commands.GroupCog, group_name="exercise"):
             run_id = None
             if exercise_id is not None:
                 run_id = await runs.open_run_id(bot.db, interaction.user.id, exercise_id)
-            step = await runs.resume(
+            turned = await runs.resume(
                 bot.db, bot.clock, bot.catalog, user_id=interaction.user.id, run_id=run_id
             )
-            if step is None:
+            if turned is None:
                 await interaction.followup.send(
                     "You have no exercise in progress. Start one with `/exercise start`.",
                     ephemeral=True,
@@ -181,7 +182,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
                 return
             try:
                 channel = await interaction.user.create_dm()
-                await send_step(bot, channel, step)
+                await send_turn(bot, channel, turned)
             except discord.Forbidden:
                 await interaction.followup.send(
                     DMS_CLOSED_HELP.replace("Nothing was started.", "Your answers are safe."),
@@ -189,7 +190,7 @@ class Exercises(commands.GroupCog, group_name="exercise"):
                 )
                 return
         await interaction.followup.send(
-            f"Picked up **{step.exercise.title}** in your DMs.", ephemeral=True
+            f"Picked up **{turned.exercise.title}** in your DMs.", ephemeral=True
         )
 
     @app_commands.command(name="cancel")
@@ -257,16 +258,21 @@ class Exercises(commands.GroupCog, group_name="exercise"):
         bot = self.bot
         # Held while replying too: two quick messages are answered, and shown, in order.
         async with bot.exercise_lock(message.author.id):
-            step = await runs.answer(
-                bot.db, bot.clock, bot.catalog, user_id=message.author.id, text=message.content
+            turned = await runs.answer(
+                bot.db,
+                bot.clock,
+                bot.catalog,
+                user_id=message.author.id,
+                text=message.content,
+                changes=bot.changes,
             )
             try:
-                if step is None:
+                if turned is None:
                     await message.channel.send(NO_RUN_HELP)
                     return
-                if step.stale:
+                if turned.stale:
                     await message.channel.send(STALE_MESSAGE)
-                await send_step(bot, message.channel, step)
+                await send_turn(bot, message.channel, turned)
             except discord.HTTPException as exc:
                 # The answer is saved; the next message or /exercise resume shows the question.
                 log.warning("Could not reply in DM to %s: %s", message.author.id, exc)
@@ -293,12 +299,12 @@ class Exercises(commands.GroupCog, group_name="exercise"):
     # -- nudges --------------------------------------------------------------------------------
 
     async def send_nudges(self, now: datetime) -> datetime | None:
-        due, next_wake = await runs.due_nudges(self.bot.db, now)
-        retry = await self.bot.courier.deliver(runs.NUDGE_KINDS, due, self.deliver_nudge)
+        due, next_wake = await nudges.due_nudges(self.bot.db, now)
+        retry = await self.bot.courier.deliver(nudges.NUDGE_KINDS, due, self.deliver_nudge)
         return earliest(next_wake, retry)
 
     async def deliver_nudge(self, claim: Claim) -> Result:
-        nudge = await runs.nudge_for(self.bot.db, self.bot.catalog, claim)
+        nudge = await nudges.nudge_for(self.bot.db, self.bot.catalog, claim)
         if nudge is None:
             return SENT_NOTHING
         return await self.bot.outbox.to_member(

@@ -35,11 +35,11 @@ class InterviewDay(commands.Cog):
         return earliest(next_wake, retry)
 
     async def deliver(self, claim: Claim) -> Result:
-        card = await interview_card.card_for(self.bot.db, self.bot.clock, self.bot.catalog, claim)
+        card = await interview_card.card_for(
+            self.bot.db, self.bot.clock, self.bot.catalog, claim, changes=self.bot.changes
+        )
         if card is None:
             return SENT_NOTHING
-        if card.follow_ups_changed:
-            self.bot.poke_reminders()
         result = await self.bot.outbox.to_member(
             card.user_id, nonce=claim.nonce, embed=render.card_embed(card)
         )

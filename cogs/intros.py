@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.interactions import send_private
+from bot.interactions import group_id, send_private
 from bot.jobs import NETWORK_JOB
 from bot.render import network as render
 from bot.services import intros
 from bot.services.intros import IntroAnswer, OfferStatus, RequestState
-from bot.views import GuardedItem
+from bot.views import AnswerButton, GuardedItem
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
@@ -87,28 +87,15 @@ def offer_view(request_id: int) -> discord.ui.View:
     return view
 
 
-class DecisionButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"ni:ia:(?P<offer>\d+):(?P<choice>accept|decline)",
-):
+class DecisionButton(AnswerButton, template=r"ni:ia:(?P<offer>\d+):(?P<answer>accept|decline)"):
     """The asker accepts or declines an offer (only the asker can: checked by who pressed)."""
 
-    def __init__(self, offer_id: int, choice: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Accept" if choice == "accept" else "Decline",
-                style=discord.ButtonStyle.success
-                if choice == "accept"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"ni:ia:{offer_id}:{choice}",
-            )
-        )
-        self.offer_id, self.choice = offer_id, choice
+    ANSWERS: ClassVar[dict[str, str]] = {"accept": "Accept", "decline": "Decline"}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"accept": discord.ButtonStyle.success}
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: Any) -> DecisionButton:
-        return cls(int(match["offer"]), match["choice"])
+    def __init__(self, offer_id: int, answer: str) -> None:
+        super().__init__(f"ni:ia:{offer_id}:{answer}", answer)
+        self.offer_id = offer_id
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
@@ -117,51 +104,28 @@ class DecisionButton(
             bot.clock,
             offer_id=self.offer_id,
             user_id=interaction.user.id,
-            accept=self.choice == "accept",
+            accept=self.answer == "accept",
         )
-        text = render.decision_text(decision)
-        if not decision.changed:
-            await interaction.response.send_message(text, ephemeral=True)
-            return
-        await interaction.response.edit_message(content=text, view=None)
-        if decision.offer.status == "accepted":
+        await self.reply(interaction, render.decision_text(decision), settled=decision.changed)
+        if decision.changed and decision.offer.status == "accepted":
             bot.scheduler.poke(NETWORK_JOB)
             if decision.offer.request_id is not None:
                 await refresh_request(bot, decision.offer.request_id)
 
 
-def decision_view(offer_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(DecisionButton(offer_id, "accept"))
-    view.add_item(DecisionButton(offer_id, "decline"))
-    return view
-
-
-OUTCOME_LABELS = {"yes": "Yes, it happened", "notyet": "Not yet", "no": "It didn't work out"}
-
-
-class OutcomeButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"ni:iq:(?P<offer>\d+):(?P<answer>yes|notyet|no)",
-):
+class OutcomeButton(AnswerButton, template=r"ni:iq:(?P<offer>\d+):(?P<answer>yes|notyet|no)"):
     """ "Did the introduction happen?" A yes logs the asker's win and credits the helper."""
 
-    def __init__(self, offer_id: int, answer: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=OUTCOME_LABELS[answer],
-                style=discord.ButtonStyle.success
-                if answer == "yes"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"ni:iq:{offer_id}:{answer}",
-            )
-        )
-        self.offer_id, self.answer = offer_id, answer
+    ANSWERS: ClassVar[dict[str, str]] = {
+        "yes": "Yes, it happened",
+        "notyet": "Not yet",
+        "no": "It didn't work out",
+    }
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"yes": discord.ButtonStyle.success}
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: Any) -> OutcomeButton:
-        return cls(int(match["offer"]), match["answer"])
+    def __init__(self, offer_id: int, answer: str) -> None:
+        super().__init__(f"ni:iq:{offer_id}:{answer}", answer)
+        self.offer_id = offer_id
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
@@ -172,20 +136,13 @@ class OutcomeButton(
             user_id=interaction.user.id,
             answer=self.answer,
         )
-        text = render.outcome_text(result)
-        if not result.changed:
-            await interaction.response.send_message(text, ephemeral=True)
-            return
-        await interaction.response.edit_message(content=text, view=None)
-        if result.answer is IntroAnswer.YES and result.offer.request_id is not None:
+        await self.reply(interaction, render.outcome_text(result), settled=result.changed)
+        if (
+            result.changed
+            and result.answer is IntroAnswer.YES
+            and result.offer.request_id is not None
+        ):
             await refresh_request(bot, result.offer.request_id)
-
-
-def outcome_view(offer_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for answer in OUTCOME_LABELS:
-        view.add_item(OutcomeButton(offer_id, answer))
-    return view
 
 
 @app_commands.guild_only()
@@ -215,7 +172,7 @@ class Ask(commands.GroupCog, group_name="ask"):
         """Ask the group who knows someone at a company; you choose whose offer to take."""
         # Posting in the channel is a Discord request of its own: answer Discord first.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = interaction.guild_id or 0
+        guild_id = group_id(interaction)
         request = await intros.ask(
             self.bot.db,
             self.bot.clock,

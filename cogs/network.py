@@ -12,18 +12,17 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
-from bot.interactions import handle_interaction_error, in_time, send_private
+from bot.interactions import in_time, send_private
 from bot.jobs import NETWORK_JOB
 from bot.render import network as render
 from bot.services import cheers, delivery, intros, partners
 from bot.services.delivery import SENT_NOTHING, Claim, Outcome, Result, earliest
-from cogs.intros import decision_view, outcome_view, refresh_request
-from cogs.partners import checkin_view, rejoin_view
+from bot.views import Form, GuardedItem
+from cogs.intros import DecisionButton, OutcomeButton, refresh_request
+from cogs.partners import CheckinButton, RejoinButton
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
-
-from bot.views import GuardedItem
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ MESSAGE_KINDS = {**cheers.DIGEST_KINDS, **partners.MESSAGE_KINDS, **intros.MESSA
 BOUNCING = (partners.INTRO, intros.OFFER, intros.ACCEPTED)
 
 
-class CheerModal(discord.ui.Modal):
+class CheerModal(Form):
     """An optional line for the author: what the cheerer liked."""
 
     def __init__(self, win_id: int) -> None:
@@ -68,9 +67,6 @@ class CheerModal(discord.ui.Modal):
         if result.status is cheers.CheerStatus.OK:
             bot.scheduler.poke(NETWORK_JOB)
         await send_private(interaction, render.cheer_reply(result))
-
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
-        await handle_interaction_error(interaction, error)
 
 
 class CheerButton(
@@ -204,7 +200,7 @@ class Network(commands.Cog):
             checkin.user_id,
             claim,
             content=render.partner_checkin(checkin),
-            view=checkin_view(checkin.guild_id, checkin.cycle),
+            view=CheckinButton.question(checkin.guild_id, checkin.cycle),
         )
 
     async def send_partner_rejoin(self, claim: Claim) -> Result:
@@ -212,7 +208,10 @@ class Network(commands.Cog):
         if ask is None:
             return SENT_NOTHING
         return await self.dm(
-            ask.user_id, claim, content=render.partner_rejoin(ask), view=rejoin_view(ask.guild_id)
+            ask.user_id,
+            claim,
+            content=render.partner_rejoin(ask),
+            view=RejoinButton.question(ask.guild_id),
         )
 
     async def send_partner_unreachable(self, claim: Claim) -> Result:
@@ -239,7 +238,10 @@ class Network(commands.Cog):
         if offer is None:
             return SENT_NOTHING
         return await self.dm(
-            offer.asker, claim, content=render.offer_dm(offer), view=decision_view(offer.offer_id)
+            offer.asker,
+            claim,
+            content=render.offer_dm(offer),
+            view=DecisionButton.question(offer.offer_id),
         )
 
     async def send_accepted(self, claim: Claim) -> Result:
@@ -256,7 +258,7 @@ class Network(commands.Cog):
             offer.asker,
             claim,
             content=render.followup_dm(offer),
-            view=outcome_view(offer.offer_id),
+            view=OutcomeButton.question(offer.offer_id),
         )
 
     async def send_expired(self, claim: Claim) -> Result:

@@ -3,48 +3,41 @@ the question after a pause). The pairing itself runs in cogs/network.py's job.""
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, ClassVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.interactions import group_id
 from bot.jobs import NETWORK_JOB
 from bot.render import network as render
 from bot.services import partners
-from bot.views import GuardedItem
+from bot.views import AnswerButton
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
 
-ANSWERS = {"yes": "Yes", "not-yet": "Not yet", "skip": "Skip this cycle"}
 FINAL = ("yes", "skip")
 
 
 class CheckinButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    AnswerButton,
     template=r"ni:pc:(?P<guild>\d+):(?P<cycle>\d{4}-\d{2}-\d{2}):(?P<answer>yes|not-yet|skip)",
 ):
     """ "Did you two connect?" The pairing answered is the presser's own in that group and
     cycle: the id only says which of their pairings, never whose."""
 
-    def __init__(self, guild_id: int, cycle: str, answer: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=ANSWERS[answer],
-                style=discord.ButtonStyle.success
-                if answer == "yes"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"ni:pc:{guild_id}:{cycle}:{answer}",
-            )
-        )
-        self.guild_id, self.cycle, self.answer = guild_id, cycle, answer
+    ANSWERS: ClassVar[dict[str, str]] = {
+        "yes": "Yes",
+        "not-yet": "Not yet",
+        "skip": "Skip this cycle",
+    }
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"yes": discord.ButtonStyle.success}
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: Any) -> CheckinButton:
-        return cls(int(match["guild"]), match["cycle"], match["answer"])
+    def __init__(self, guild_id: int, cycle: str, answer: str) -> None:
+        super().__init__(f"ni:pc:{guild_id}:{cycle}:{answer}", answer)
+        self.guild_id, self.cycle = guild_id, cycle
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
@@ -58,63 +51,32 @@ class CheckinButton(
         )
         text = render.partner_answered(result)
         if result.recorded and self.answer in FINAL and interaction.message is not None:
-            content = f"{interaction.message.content}\n\n{text}"
-            await interaction.response.edit_message(content=content, view=None)
-            return
-        await interaction.response.send_message(text, ephemeral=True)
+            # The question stays readable above its answer.
+            await self.reply(interaction, f"{interaction.message.content}\n\n{text}", settled=True)
+        else:
+            await self.reply(interaction, text, settled=False)
 
 
-def checkin_view(guild_id: int, cycle: str) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    for answer in ANSWERS:
-        view.add_item(CheckinButton(guild_id, cycle, answer))
-    return view
-
-
-class RejoinButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"ni:pr:(?P<guild>\d+):(?P<choice>yes|no)",
-):
+class RejoinButton(AnswerButton, template=r"ni:pr:(?P<guild>\d+):(?P<answer>yes|no)"):
     """After two unanswered check-ins: be paired again, or stay paused (the presser's own)."""
 
-    def __init__(self, guild_id: int, choice: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Pair me again" if choice == "yes" else "Stay paused",
-                style=discord.ButtonStyle.primary
-                if choice == "yes"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"ni:pr:{guild_id}:{choice}",
-            )
-        )
-        self.guild_id, self.choice = guild_id, choice
+    ANSWERS: ClassVar[dict[str, str]] = {"yes": "Pair me again", "no": "Stay paused"}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"yes": discord.ButtonStyle.primary}
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: Any) -> RejoinButton:
-        return cls(int(match["guild"]), match["choice"])
+    def __init__(self, guild_id: int, answer: str) -> None:
+        super().__init__(f"ni:pr:{guild_id}:{answer}", answer)
+        self.guild_id = guild_id
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
-        stay = self.choice == "no"
+        stay = self.answer == "no"
         changed = False
         if not stay:
             changed = await partners.rejoin(
                 bot.db, guild_id=self.guild_id, user_id=interaction.user.id
             )
-        text = render.partner_rejoined(changed, stay)
-        if changed:
-            await interaction.response.edit_message(content=text, view=None)
-            return
         # Staying paused keeps the question open; a press that changed nothing edits nothing.
-        await interaction.response.send_message(text, ephemeral=True)
-
-
-def rejoin_view(guild_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(RejoinButton(guild_id, "yes"))
-    view.add_item(RejoinButton(guild_id, "no"))
-    return view
+        await self.reply(interaction, render.partner_rejoined(changed, stay), settled=changed)
 
 
 @app_commands.guild_only()
@@ -134,7 +96,7 @@ class Partners(commands.GroupCog, group_name="partner"):
         joined = await partners.join(
             self.bot.db,
             self.bot.clock,
-            guild_id=interaction.guild_id or 0,
+            guild_id=group_id(interaction),
             user_id=interaction.user.id,
         )
         await interaction.response.send_message(
@@ -145,7 +107,7 @@ class Partners(commands.GroupCog, group_name="partner"):
     async def leave(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """Stop being paired (you can join again any time)."""
         was_in = await partners.leave(
-            self.bot.db, guild_id=interaction.guild_id or 0, user_id=interaction.user.id
+            self.bot.db, guild_id=group_id(interaction), user_id=interaction.user.id
         )
         await interaction.response.send_message(render.partner_left(was_in), ephemeral=True)
 
@@ -155,7 +117,7 @@ class Partners(commands.GroupCog, group_name="partner"):
         result = await partners.status(
             self.bot.db,
             self.bot.clock,
-            guild_id=interaction.guild_id or 0,
+            guild_id=group_id(interaction),
             user_id=interaction.user.id,
         )
         await interaction.response.send_message(
@@ -177,7 +139,7 @@ class Partners(commands.GroupCog, group_name="partner"):
         changed = await partners.avoid(
             self.bot.db,
             self.bot.clock,
-            guild_id=interaction.guild_id or 0,
+            guild_id=group_id(interaction),
             user_id=interaction.user.id,
             other_id=member.id,
             other_is_bot=member.bot,

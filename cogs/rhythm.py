@@ -8,14 +8,14 @@ import io
 import logging
 import re
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.clock import sleep_until
-from bot.interactions import handle_interaction_error
+from bot.interactions import group_id
 from bot.jobs import NUDGES_JOB, POSTS_JOB
 from bot.render import charts
 from bot.render import rhythm as render
@@ -24,7 +24,7 @@ from bot.services import followups as followups_service
 from bot.services import nudges as nudges_service
 from bot.services.delivery import earliest
 from bot.services.schedules import Post
-from bot.views import GuardedItem
+from bot.views import AnswerButton, Form, GuardedItem
 from cogs._choices import PERIOD_CHOICES
 from cogs.followups import FollowUpPager
 
@@ -37,7 +37,7 @@ NOT_HERE = "The check-in works in your group's channel."
 TALLY_EVERY = 3.0  # seconds between edits of a check-in's tally (Discord rate-limits edits)
 
 
-class CommitModal(discord.ui.Modal):
+class CommitModal(Form):
     """This week's goal (and plan): shared with the group or kept private."""
 
     def __init__(self, public: bool) -> None:
@@ -87,36 +87,24 @@ class CommitModal(discord.ui.Modal):
                 text += " Your goal is saved, but I couldn't post the plan in the channel."
         await interaction.followup.send(text, ephemeral=True)
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
-        await handle_interaction_error(interaction, error)
-
 
 class CommitButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"ni:ci:(?P<guild>\d+):(?P<week>[\d-]+):(?P<how>share|private)",
+    AnswerButton, template=r"ni:ci:(?P<guild>\d+):(?P<week>[\d-]+):(?P<answer>share|private)"
 ):
-    def __init__(self, guild_id: int, week: str, how: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Share my plan" if how == "share" else "Set a private goal",
-                style=discord.ButtonStyle.primary
-                if how == "share"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"ni:ci:{guild_id}:{week}:{how}",
-            )
-        )
-        self.how = how
+    """The check-in's question: share a plan with the group, or set a goal privately. The
+    server in the id is never trusted: the form is saved for the server it was sent from."""
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: Any) -> CommitButton:
-        return cls(int(match["guild"]), match["week"], match["how"])
+    ANSWERS: ClassVar[dict[str, str]] = {"share": "Share my plan", "private": "Set a private goal"}
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"share": discord.ButtonStyle.primary}
+
+    def __init__(self, guild_id: int, week: str, answer: str) -> None:
+        super().__init__(f"ni:ci:{guild_id}:{week}:{answer}", answer)
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         if interaction.guild_id is None:
             await interaction.response.send_message(NOT_HERE, ephemeral=True)
             return
-        await interaction.response.send_modal(CommitModal(public=self.how == "share"))
+        await interaction.response.send_modal(CommitModal(public=self.answer == "share"))
 
 
 class ShowMineButton(
@@ -159,8 +147,12 @@ class Rhythm(commands.Cog):
         """The scheduler job: every post due now, exactly once, then the next wake-up."""
         db, clock = self.bot.db, self.bot.clock
         due, missed, wake = await rhythm.due_posts(db, now)
+        # With shards over several processes, each posts for the groups on its shards.
+        missed = [item for item in missed if self.bot.owns(item)]
         await delivery.record_missed(db, clock, missed, rhythm.MISSED)
-        retry = await self.bot.courier.deliver(rhythm.POST_KINDS, due, self.deliver)
+        retry = await self.bot.courier.deliver(
+            rhythm.POST_KINDS, due, self.deliver, keep=self.bot.owns
+        )
         return earliest(wake, retry)
 
     async def deliver(self, claim: delivery.Claim) -> delivery.Result:
@@ -181,11 +173,11 @@ class Rhythm(commands.Cog):
     async def render_post(self, post: rhythm.ClaimedPost) -> dict[str, Any]:
         db = self.bot.db
         if post.post is Post.CHECKIN:
-            view = discord.ui.View(timeout=None)
-            view.add_item(CommitButton(post.guild_id, post.period, "share"))
-            view.add_item(CommitButton(post.guild_id, post.period, "private"))
             count = await rhythm.committed(db, post.guild_id, post.period)
-            return {"embed": render.checkin_embed(count), "view": view}
+            return {
+                "embed": render.checkin_embed(count),
+                "view": CommitButton.question(post.guild_id, post.period),
+            }
         if post.post is Post.FOLLOWUPS:
             view = discord.ui.View(timeout=None)
             view.add_item(ShowMineButton(post.guild_id))
@@ -273,7 +265,7 @@ class Rhythm(commands.Cog):
     ) -> None:
         """The group's leaderboard by points, privately for you."""
         await interaction.response.defer(ephemeral=True, thinking=True)
-        guild_id = interaction.guild_id or 0
+        guild_id = group_id(interaction)
         await rhythm.ensure_group(self.bot.db, self.bot.clock, guild_id)
         await interaction.followup.send(
             **await self.board_message(guild_id, period), ephemeral=True

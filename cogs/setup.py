@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.interactions import group_id
 from bot.jobs import NETWORK_JOB, NUDGES_JOB, POSTS_JOB
 from bot.render import network as network_render
 from bot.render import rhythm as render
@@ -89,7 +90,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     @app_commands.describe(tz="The group's time zone, e.g. Europe/London (start typing a city)")
     async def timezone(self, interaction: discord.Interaction[NextInterviewBot], tz: str) -> None:
         """Set the group's time zone: weeks and post times follow it."""
-        zone = await rhythm.set_timezone(self.bot.db, interaction.guild_id or 0, tz)
+        zone = await rhythm.set_timezone(self.bot.db, group_id(interaction), tz)
         self.changed()
         await interaction.response.send_message(
             f"The group's time zone is now **{zone.key}**.", ephemeral=True
@@ -110,7 +111,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     ) -> None:
         """Change when a weekly post goes out (time off turns it off)."""
         slot = await rhythm.set_schedule(
-            self.bot.db, self.bot.clock, interaction.guild_id or 0, post, day, time
+            self.bot.db, self.bot.clock, group_id(interaction), post, day, time
         )
         self.changed()
         text = (
@@ -134,7 +135,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         points: app_commands.Range[int, 0, 20],
     ) -> None:
         """Change how many points a kind of win earns in this group."""
-        await rhythm.set_points(self.bot.db, interaction.guild_id or 0, kind, points)
+        await rhythm.set_points(self.bot.db, group_id(interaction), kind, points)
         await interaction.response.send_message(
             f"**{kind}** wins now earn **{plural(points, 'point')}** here.", ephemeral=True
         )
@@ -146,9 +147,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         self, interaction: discord.Interaction[NextInterviewBot], state: str
     ) -> None:
         """Turn public win celebrations on or off (notes are never shown)."""
-        await rhythm.set_flag(
-            self.bot.db, interaction.guild_id or 0, "announce_wins", state == "on"
-        )
+        await rhythm.set_flag(self.bot.db, group_id(interaction), "announce_wins", state == "on")
         await interaction.response.send_message(
             f"Win announcements are **{state}**.", ephemeral=True
         )
@@ -166,7 +165,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         days: app_commands.Range[int, 7, 60] | None = None,
     ) -> None:
         """Turn inactivity nudges on or off, and choose after how many days."""
-        guild_id = interaction.guild_id or 0
+        guild_id = group_id(interaction)
         await rhythm.set_flag(self.bot.db, guild_id, "nudges", state == "on")
         if days is not None:
             await rhythm.set_nudge_days(self.bot.db, guild_id, days)
@@ -193,7 +192,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     ) -> None:
         """Turn accountability partners on or off, and choose how often pairs change."""
         result = await network.set_partners(
-            self.bot.db, self.bot.clock, interaction.guild_id or 0, on=state == "on", every=every
+            self.bot.db, self.bot.clock, group_id(interaction), on=state == "on", every=every
         )
         self.bot.scheduler.poke(NETWORK_JOB)
         await interaction.response.send_message(
@@ -207,7 +206,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         self, interaction: discord.Interaction[NextInterviewBot], state: str
     ) -> None:
         """Turn the introduction exchange on or off."""
-        await network.set_exchange(self.bot.db, interaction.guild_id or 0, state == "on")
+        await network.set_exchange(self.bot.db, group_id(interaction), state == "on")
         await interaction.response.send_message(
             network_render.exchange_setting(state == "on"), ephemeral=True
         )
@@ -216,7 +215,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     @app_commands.describe(until="Post nothing up to and including this date (holidays)")
     async def pause(self, interaction: discord.Interaction[NextInterviewBot], until: str) -> None:
         """Pause the weekly posts until a date."""
-        guild_id = interaction.guild_id or 0
+        guild_id = group_id(interaction)
         day = await rhythm.pause(self.bot.db, self.bot.clock, guild_id, until)
         self.changed()
         group = await rhythm.settings(self.bot.db, guild_id)
@@ -230,7 +229,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     async def until_autocomplete(
         self, interaction: discord.Interaction[NextInterviewBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        group = await rhythm.settings(self.bot.db, interaction.guild_id or 0)
+        group = await rhythm.settings(self.bot.db, group_id(interaction))
         today = self.bot.clock.now().astimezone(group.zone).date()
         return [
             app_commands.Choice(name=s.label, value=s.value)
@@ -241,7 +240,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     @app_commands.command(name="resume")
     async def resume(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """Resume the weekly posts after a pause."""
-        await rhythm.resume(self.bot.db, interaction.guild_id or 0)
+        await rhythm.resume(self.bot.db, group_id(interaction))
         self.changed()
         await interaction.response.send_message(
             "Resumed: the weekly posts are back on.", ephemeral=True
@@ -250,7 +249,7 @@ class Setup(commands.GroupCog, group_name="setup"):
     @app_commands.command(name="show")
     async def show(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """Everything about this group's setup, the next post times and any problem."""
-        guild_id = interaction.guild_id or 0
+        guild_id = group_id(interaction)
         group = await rhythm.settings(self.bot.db, guild_id)
         problems = await rhythm.problems(self.bot.db, self.bot.clock, guild_id)
         channel = (
@@ -280,7 +279,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         result = await report.report(
             self.bot.db,
             self.bot.clock,
-            interaction.guild_id or 0,
+            group_id(interaction),
             lambda ids: people_of(guild, ids, known=known),
         )
         await interaction.followup.send(

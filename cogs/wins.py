@@ -14,8 +14,10 @@ from discord.ext import commands
 
 from bot.interactions import in_time, send_private
 from bot.render import wins as render
+from bot.render.limits import BUTTON_LABEL, SELECT_OPTION_DESCRIPTION, SELECT_OPTION_LABEL, clip
+from bot.render.words import day
 from bot.services import wins as wins_service
-from bot.views import GuardedItem, OwnedView
+from bot.views import Confirm, GuardedItem, PagedView
 from cogs._choices import (
     PERIOD_CHOICES,
     follow_up_autocomplete,
@@ -46,7 +48,7 @@ class SuggestionButton(
     def __init__(self, win_id: int, index: int, label: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label[:80],
+                label=clip(label, BUTTON_LABEL),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"ni:sg:{win_id}:{index}",
             )
@@ -61,12 +63,16 @@ class SuggestionButton(
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
         suggestion, created = await wins_service.accept_suggestion(
-            bot.db, bot.clock, user_id=interaction.user.id, win_id=self.win_id, index=self.index
+            bot.db,
+            bot.clock,
+            user_id=interaction.user.id,
+            win_id=self.win_id,
+            index=self.index,
+            changes=bot.changes,
         )
-        bot.poke_reminders()
         today = await member_today(interaction)
         text = (
-            f"Added: **{suggestion.reason}** on {render.day(suggestion.due_on, today)}. "
+            f"Added: **{suggestion.reason}** on {day(suggestion.due_on, today)}. "
             "I'll remind you by DM that morning."
             if created
             else "That follow-up is already on your list."
@@ -109,7 +115,7 @@ def suggestion_view(result: wins_service.WinLogged) -> discord.ui.View | None:
             SuggestionButton(
                 result.win_id,
                 suggestion.index,
-                f"Add: {suggestion.reason} ({render.day(suggestion.due_on, result.today)})",
+                f"Add: {suggestion.reason} ({day(suggestion.due_on, result.today)})",
             )
         )
     if result.suggestions:
@@ -139,96 +145,70 @@ async def announce_win(
     )
 
 
-class WinsPager(OwnedView):
+class WinsPager(PagedView):
     """Pages through /wins with a way to remove a win logged by mistake."""
 
-    def __init__(self, owner_id: int, rows: list[Any], period: str, today: date) -> None:
-        super().__init__(owner_id)
-        self.rows = rows
+    def __init__(
+        self, owner_id: int, entries: list[wins_service.WinEntry], period: str, today: date
+    ) -> None:
+        self.entries = entries
         self.period = period
         self.today = today
-        self.page = 0
-        self.pages = max(1, math.ceil(len(rows) / WINS_PER_PAGE))
-        self.refresh()
+        super().__init__(owner_id, math.ceil(len(entries) / WINS_PER_PAGE))
 
-    def current(self) -> list[Any]:
-        return self.rows[self.page * WINS_PER_PAGE : (self.page + 1) * WINS_PER_PAGE]
+    def current(self) -> list[wins_service.WinEntry]:
+        return self.entries[self.page * WINS_PER_PAGE : (self.page + 1) * WINS_PER_PAGE]
 
-    def embed(self) -> discord.Embed:
+    def page_embed(self) -> discord.Embed:
         return render.wins_page(self.current(), self.period, self.page, self.pages, self.today)
 
     def refresh(self) -> None:
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= self.pages - 1
+        super().refresh()
         self.remove.options = [
             discord.SelectOption(
-                label=f"#{row['win_id']} {self.shown_day(row)} {row['kind']}"[:100],
-                description=str(row["who"])[:100],
-                value=str(row["win_id"]),
+                label=clip(
+                    f"#{entry.win_id} {self.shown_day(entry)} {entry.kind}", SELECT_OPTION_LABEL
+                ),
+                description=clip(entry.who, SELECT_OPTION_DESCRIPTION),
+                value=str(entry.win_id),
             )
-            for row in self.current()
+            for entry in self.current()
         ] or [discord.SelectOption(label="Nothing to remove", value="0")]
         self.remove.disabled = not self.current()
 
-    def shown_day(self, row: Any) -> str:
-        return render.day(date.fromisoformat(row["happened_on"]), self.today)
-
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(
-        self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]
-    ) -> None:
-        self.page -= 1
-        self.refresh()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
-        self.page += 1
-        self.refresh()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
+    def shown_day(self, entry: wins_service.WinEntry) -> str:
+        return day(entry.happened_on, self.today)
 
     @discord.ui.select(placeholder="Remove a win logged by mistake…")
     async def remove(
         self, interaction: discord.Interaction[Any], select: discord.ui.Select[Any]
     ) -> None:
         win_id = int(select.values[0])
-        row = next((r for r in self.rows if r["win_id"] == win_id), None)
-        if row is None:
+        entry = next((e for e in self.entries if e.win_id == win_id), None)
+        if entry is None:
             await interaction.response.send_message("Nothing to remove.", ephemeral=True)
             return
-        confirm = ConfirmRemove(self.owner_id, self, win_id)
         await interaction.response.send_message(
-            f"Remove win #{win_id} ({row['kind']} with {str(row['who'])[:80]}, "
-            f"{self.shown_day(row)})? This can't be undone.",
-            view=confirm,
+            f"Remove win #{win_id} ({entry.kind} with {clip(entry.who, 80)}, "
+            f"{self.shown_day(entry)})? This can't be undone.",
+            view=ConfirmRemove(self.owner_id, self, win_id),
             ephemeral=True,
         )
 
 
-class ConfirmRemove(OwnedView):
+class ConfirmRemove(Confirm):
     def __init__(self, owner_id: int, pager: WinsPager, win_id: int) -> None:
-        super().__init__(owner_id, timeout=120)
+        super().__init__(owner_id, yes="Remove it", no="Keep it", kept="Kept. Nothing changed.")
         self.pager = pager
         self.win_id = win_id
 
-    @discord.ui.button(label="Remove it", style=discord.ButtonStyle.danger)
-    async def confirm(
-        self, interaction: discord.Interaction[NextInterviewBot], _: discord.ui.Button[Any]
-    ) -> None:
+    async def confirmed(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         removed = await wins_service.remove_win(
             interaction.client.db, user_id=self.owner_id, win_id=self.win_id
         )
-        self.pager.rows = [r for r in self.pager.rows if r["win_id"] != self.win_id]
+        self.pager.entries = [e for e in self.pager.entries if e.win_id != self.win_id]
         text = f"Removed win #{self.win_id}." if removed else "That win was already removed."
         await interaction.response.edit_message(content=text, view=None)
-        self.stop()
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def cancel(
-        self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]
-    ) -> None:
-        await interaction.response.edit_message(content="Kept. Nothing changed.", view=None)
-        self.stop()
 
 
 class Wins(commands.Cog):
@@ -283,10 +263,9 @@ class Wins(commands.Cog):
                 opportunity_id=opportunity,
                 follow_up=follow_up,
                 share_who=share,
+                changes=self.bot.changes,
             ),
         )
-        if result.follow_up_on:
-            self.bot.poke_reminders()
         if result.repeated:
             await send_private(
                 interaction,
@@ -313,12 +292,11 @@ class Wins(commands.Cog):
         self, interaction: discord.Interaction[NextInterviewBot], period: str = "week"
     ) -> None:
         """List your wins, and remove one logged by mistake."""
-        rows = await wins_service.list_wins(
+        entries = await wins_service.list_wins(
             self.bot.db, self.bot.clock, user_id=interaction.user.id, period=period
         )
-        pager = WinsPager(interaction.user.id, rows, period, await member_today(interaction))
-        await interaction.response.send_message(embed=pager.embed(), view=pager, ephemeral=True)
-        pager.message = await interaction.original_response()
+        pager = WinsPager(interaction.user.id, entries, period, await member_today(interaction))
+        await pager.send(interaction)
 
 
 async def setup(bot: NextInterviewBot) -> None:

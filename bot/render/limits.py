@@ -1,4 +1,8 @@
-"""Discord's size limits, named once, and helpers that keep output inside them."""
+"""Discord's size limits, named once, and helpers that keep output inside them.
+
+``clip`` itself lives with the services (they shorten what they store too); it is imported
+here so that rendering finds every limit helper in one place.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 
 import discord
+
+from bot.services.text import clip
 
 MESSAGE_CHARS = 2_000
 EMBED_TITLE = 256
@@ -16,16 +22,17 @@ EMBED_FIELD_VALUE = 1_024
 EMBED_FOOTER = 2_048
 EMBED_TOTAL = 6_000
 TEXT_INPUT = 4_000
+TEXT_INPUT_PLACEHOLDER = 100
 SELECT_OPTIONS = 25
+SELECT_OPTION_LABEL = 100
+SELECT_OPTION_DESCRIPTION = 100
+SELECT_PLACEHOLDER = 150
+BUTTON_LABEL = 80
+MODAL_TITLE = 45
+FIELD_LABEL = 45  # a modal's text input or labelled component
+FIELD_DESCRIPTION = 100
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME = 100
-
-
-def clip(text: str, limit: int, marker: str = "…") -> str:
-    """``text`` cut to ``limit`` characters, with a marker when something was cut."""
-    if len(text) <= limit:
-        return text
-    return text[: max(0, limit - len(marker))] + marker
 
 
 def pack_lines(lines: Iterable[str], limit: int) -> list[str]:

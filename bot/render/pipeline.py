@@ -1,17 +1,25 @@
-"""What /pipeline says when an opportunity moves, closes or is added twice, and the one-card
-view of a single opportunity."""
+"""The pipeline as members see it: /pipeline list by stage, what /pipeline says when an
+opportunity moves, closes or is added twice, the one-card view of a single opportunity, and how
+an opportunity compares with the right-job target."""
 
 from __future__ import annotations
 
 import discord
 
 from bot.render.help import BRAND_COLOUR
-from bot.render.limits import EMBED_FIELD_VALUE, clip
-from bot.render.wins import day, points_text
-from bot.render.words import plural
+from bot.render.limits import EMBED_FIELD_VALUE, clip, embed_pages, pack_lines
+from bot.render.words import day, plural, points_text
 from bot.services.kinds import Outcome
-from bot.services.pipeline import Card, Closed, KeptWarm, Moved, NeedsConfirmation, Settled
-from bot.services.target import STATUS_LABELS
+from bot.services.pipeline import (
+    Card,
+    Closed,
+    KeptWarm,
+    Moved,
+    NeedsConfirmation,
+    PipelineView,
+    Settled,
+)
+from bot.services.target import STATUS_LABELS, Comparison
 
 # Said after closing, by outcome: short, kind, and pointing at what is still moving.
 ENCOURAGEMENT = {
@@ -20,6 +28,56 @@ ENCOURAGEMENT = {
     Outcome.WENT_QUIET: "It happens. Keep the others moving.",
 }
 TITLE_CHARS = 120
+
+
+def pipeline(view: PipelineView) -> list[discord.Embed]:
+    """The pipeline by stage, over as many pages as it needs."""
+    fields: list[tuple[str, str]] = []
+    for stage, items in view.by_stage.items():
+        if not items:
+            continue
+        lines = []
+        for item in items:
+            contact = (
+                day(item.last_contact_on, view.today) if item.last_contact_on else "no contact yet"
+            )
+            follow = day(item.next_follow_up, view.today) if item.next_follow_up else "none set"
+            lines.append(
+                f"**{clip(item.title, 120)}** · last contact {contact} · follow-up {follow}"
+                + (f"\n  next: {clip(item.next_step, 150)}" if item.next_step else "")
+                + (f"\n  vs your target: {item.versus_target}" if item.versus_target else "")
+                + (f"\n  exercises: {', '.join(item.exercises)}" if item.exercises else "")
+            )
+        for index, chunk in enumerate(pack_lines(lines, EMBED_FIELD_VALUE)):
+            name = f"{stage.value.title()} ({len(items)})" + (" cont." if index else "")
+            fields.append((name, chunk))
+    if view.nudges:
+        fields.append(("What would help", clip("\n".join(view.nudges), EMBED_FIELD_VALUE)))
+    return embed_pages(
+        "Your pipeline",
+        f"**{view.in_the_works}** in the works (aim for 6-10).",
+        fields,
+        BRAND_COLOUR,
+    )
+
+
+def comparison(result: Comparison, title: str) -> discord.Embed:
+    embed = discord.Embed(title=f"{clip(title, 200)} vs your target", colour=BRAND_COLOUR)
+    for item in result.criteria:
+        status = STATUS_LABELS[item.status]
+        detail = f" ({item.detail})" if item.detail else ""
+        embed.add_field(
+            name=f"{item.label}: {status}",
+            value=clip(f"Target: {item.target}{detail}", EMBED_FIELD_VALUE),
+            inline=False,
+        )
+    if result.unknown:
+        embed.set_footer(text="Settle the unknowns with the button: it takes a minute.")
+    elif result.short:
+        embed.set_footer(text="It falls short somewhere: worth raising before you go further.")
+    elif result.flagged:
+        embed.set_footer(text="The salary is in another currency: compare it yourself.")
+    return embed
 
 
 def moved(result: Moved) -> str:

@@ -1,6 +1,11 @@
-"""Small grammar for generated sentences: "1 point", "3 points", "an offer", "a job interview"."""
+"""Small grammar for generated sentences: "1 point", "3 points", "an offer", "a job interview",
+"Mon 04 Jan", "+3 points"."""
 
 from __future__ import annotations
+
+from datetime import date
+
+from bot.services.dates import format_day
 
 # Words that start with a vowel letter but a consonant sound, and the reverse.
 _SOUNDS_LIKE_CONSONANT = ("one", "once", "uni", "use", "usu", "uti", "eu", "ewe", "ubiq")
@@ -28,3 +33,18 @@ def article(phrase: str) -> str:
 def with_article(phrase: str) -> str:
     """``phrase`` after its article: ``an offer``, ``a job interview``."""
     return f"{article(phrase)} {phrase}"
+
+
+def day(value: date, today: date | None = None) -> str:
+    """A date as members read it, with its year when that is not ``today``'s year.
+
+    Pass the member's (or group's) today: without it the year is never shown.
+    """
+    return format_day(value, today or value)
+
+
+def points_text(points: int, in_group: bool) -> str:
+    """What a win earns; a kind worth nothing in this group says so rather than "+0"."""
+    if points == 0:
+        return "0 points in this group" if in_group else "0 points"
+    return f"+{plural(points, 'point')}"

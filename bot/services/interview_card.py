@@ -20,9 +20,11 @@ from bot.db import interview_day as interview_db
 from bot.db import pipeline as pipeline_db
 from bot.services import interview_day
 from bot.services import profile as profile_service
+from bot.services.changes import Changes
 from bot.services.delivery import Claim
+from bot.services.exercises.catalog import Catalog
 from bot.services.exercises.model import Exercise, Step
-from bot.services.exercises.runs import Catalog, load_state
+from bot.services.exercises.runs import load_state
 
 WHY_EXERCISE = "why-this-interview"
 BANK_EXERCISE = "what-i-want"
@@ -58,10 +60,11 @@ class Card:
     bank: tuple[str, ...] = ()  # the question bank, narrowed to this round and audience
     has_bank: bool = False
     thank_you_on: date | None = None
-    follow_ups_changed: bool = False
 
 
-async def card_for(db: Database, clock: Clock, catalog: Catalog, claim: Claim) -> Card | None:
+async def card_for(
+    db: Database, clock: Clock, catalog: Catalog, claim: Claim, *, changes: Changes
+) -> Card | None:
     """The card for a claimed delivery; None when there is nothing to send any more (cards
     turned off, DMs closed, the opportunity closed or its interview moved to another day)."""
     user_id, opportunity_id = claim.user_id, claim.target_id
@@ -78,6 +81,8 @@ async def card_for(db: Database, clock: Clock, catalog: Catalog, claim: Claim) -
         recorded = await interview_day.ensure_thank_you(
             conn, user_id=user_id, opportunity_id=opportunity_id, day=day, now=now
         )
+    if recorded.follow_ups_changed:
+        changes.reminders()
     today = (await profile_service.load(db, clock, user_id)).today(now)
     title = row["company"] + (f" ({row['role']})" if row["role"] else "")
     card = Card(
@@ -88,7 +93,6 @@ async def card_for(db: Database, clock: Clock, catalog: Catalog, claim: Claim) -
         today,
         prepared=False,
         thank_you_on=recorded.thank_you_on,
-        follow_ups_changed=recorded.follow_ups_changed,
     )
     why = await _latest(db, catalog, user_id, WHY_EXERCISE, opportunity_id)
     if why is not None:

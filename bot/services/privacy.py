@@ -12,7 +12,8 @@ from bot.db import privacy as privacy_db
 from bot.db import rhythm as rhythm_db
 from bot.errors import InvalidInput
 from bot.services import public
-from bot.services.exercises import runs, sheets
+from bot.services.exercises import sheets
+from bot.services.exercises.catalog import Catalog
 
 
 async def set_hidden(
@@ -33,7 +34,7 @@ class Export:
     rows: int
 
 
-async def export(db: Database, clock: Clock, catalog: runs.Catalog, *, user_id: int) -> Export:
+async def export(db: Database, clock: Clock, catalog: Catalog, *, user_id: int) -> Export:
     data = await privacy_db.rows_for(db, user_id)
     for row in data.get("exercise_runs", []) + data.get("exercise_results", []):
         for key in ("state", "data", "pending_effects"):

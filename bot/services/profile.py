@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.db import Database
 from bot.db import people as people_db
 from bot.errors import InvalidInput
+from bot.services.changes import Changes
 from bot.services.text import echo
 
 MAX_GOAL = 50
@@ -276,11 +277,14 @@ async def load(db: Database, clock: Clock, user_id: int, default_zone: str = "UT
     )
 
 
-async def set_timezone(db: Database, clock: Clock, user_id: int, name: str) -> ZoneInfo:
+async def set_timezone(
+    db: Database, clock: Clock, user_id: int, name: str, *, changes: Changes
+) -> ZoneInfo:
     zone = parse_zone(name)
     async with db.transaction() as conn:
         await people_db.ensure_user(conn, user_id, clock.now())
         await people_db.set_timezone(conn, user_id, zone.key)
+    changes.reminders()  # they go out at an hour in the member's zone
     return zone
 
 
@@ -294,7 +298,7 @@ async def set_goal(db: Database, clock: Clock, user_id: int, goal: int) -> int:
 
 
 async def set_reminders(
-    db: Database, clock: Clock, user_id: int, enabled: bool, hour: int | None
+    db: Database, clock: Clock, user_id: int, enabled: bool, hour: int | None, *, changes: Changes
 ) -> None:
     if hour is not None and not 0 <= hour <= 23:
         raise InvalidInput("The reminder hour is 0 to 23 (your time zone).")
@@ -304,6 +308,7 @@ async def set_reminders(
         # Turning reminders on is also the way back after closed DMs were recorded.
         if enabled:
             await people_db.clear_dm_closed(conn, user_id)
+    changes.reminders()
 
 
 async def take_dm_closed_notice(db: Database, user_id: int) -> bool:

@@ -18,8 +18,8 @@ from bot.db import exercises as runs_db
 from bot.db import pipeline as pipeline_db
 from bot.errors import InvalidInput, NotFound
 from bot.services.exercises import engine
-from bot.services.exercises.answers import shorten
 from bot.services.exercises.model import Kind, Step
+from bot.services.text import clip
 
 # Every criterion of a target, in the order members read them.
 CRITERIA = (
@@ -163,7 +163,7 @@ def criteria_items(target: dict[str, Any] | None) -> list[tuple[str, str]]:
     if not target:
         return []
     return [
-        (key, f"{label}: {shorten(engine.display(target[key]), 150)}")
+        (key, f"{label}: {clip(engine.display(target[key]), 150)}")
         for key, label in CRITERIA
         if target.get(key) not in (None, "")
     ]

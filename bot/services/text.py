@@ -61,9 +61,18 @@ def clean_block(value: str | None, what: str, limit: int) -> str | None:
     return text
 
 
+def clip(text: str, limit: int, marker: str = "…") -> str:
+    """``text`` cut to ``limit`` characters, with a marker when something was cut.
+
+    The one way to shorten text: services use it for what they store or hand on, and
+    ``bot.render.limits`` for what Discord shows."""
+    if len(text) <= limit:
+        return text
+    return text[: max(0, limit - len(marker))] + marker
+
+
 def echo(value: str, limit: int = _ECHO_LIMIT) -> str:
     """What a member typed, quoted back in a reply: one line, clipped, safe in `code`."""
     text = " ".join(_drop_invisible(value, keep_newlines=False).split()).replace("`", "'")
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
+    text = clip(text, limit)
     return f"`{text}`" if text else "that"

@@ -16,6 +16,7 @@ from bot.errors import InvalidInput, NotFound
 from bot.services import goals as goals_service
 from bot.services import profile as profile_service
 from bot.services import public as public_service
+from bot.services.changes import Changes
 from bot.services.dates import parse_follow_up, parse_when
 from bot.services.goals import WeeklyGoal
 from bot.services.kinds import (
@@ -159,6 +160,7 @@ async def log_win(
     opportunity_id: int | None = None,
     follow_up: str | None = None,
     share_who: bool = False,
+    changes: Changes,
 ) -> WinLogged:
     """Validate everything first, then store the win (and its follow-up) in one transaction."""
     win_kind = kind_of(kind)
@@ -219,6 +221,8 @@ async def log_win(
                 source_win_id=win_id,
                 now=now,
             )
+    if repeat_of is None and follow_up_on is not None:
+        changes.reminders()
 
     monday = week_start(today)
     on_pipeline = None
@@ -318,7 +322,7 @@ async def announcement_for(
 
 
 async def accept_suggestion(
-    db: Database, clock: Clock, *, user_id: int, win_id: int, index: int
+    db: Database, clock: Clock, *, user_id: int, win_id: int, index: int, changes: Changes
 ) -> tuple[Suggestion, bool]:
     """Turn suggestion ``index`` of a win into a follow-up; (suggestion, created now?)."""
     row = await wins_db.get(db, user_id, win_id)
@@ -341,6 +345,8 @@ async def accept_suggestion(
             source_win_id=win_id,
             now=clock.now(),
         )
+    if created is not None:
+        changes.reminders()
     return suggestion, created is not None
 
 
@@ -349,9 +355,19 @@ async def remove_win(db: Database, *, user_id: int, win_id: int) -> bool:
         return await wins_db.delete(conn, user_id, win_id)
 
 
-async def list_wins(db: Database, clock: Clock, *, user_id: int, period: str) -> list[Row]:
+@dataclass(frozen=True, slots=True)
+class WinEntry:
+    """One win as /wins lists it (never its private note)."""
+
+    win_id: int
+    kind: WinKind
+    who: str
+    happened_on: date
+
+
+async def list_wins(db: Database, clock: Clock, *, user_id: int, period: str) -> list[WinEntry]:
     """The member's wins this week, this month or all time, by the days they happened (the
-    same weeks as their stats)."""
+    same weeks as their stats), latest first."""
     profile = await profile_service.load(db, clock, user_id)
     today = profile.today(clock.now())
     if period == "week":
@@ -360,4 +376,12 @@ async def list_wins(db: Database, clock: Clock, *, user_id: int, period: str) ->
         since = today.replace(day=1)
     else:
         since = None
-    return await wins_db.list_for_user(db, user_id, since)
+    return [
+        WinEntry(
+            win_id=row["win_id"],
+            kind=WinKind(row["kind"]),
+            who=row["who"],
+            happened_on=date.fromisoformat(row["happened_on"]),
+        )
+        for row in await wins_db.list_for_user(db, user_id, since)
+    ]

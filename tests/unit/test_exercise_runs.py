@@ -15,7 +15,9 @@ from bot import paths
 from bot.clock import ManualClock
 from bot.db import Database
 from bot.db import exercises as runs_db
+from bot.services.changes import Changes
 from bot.services.exercises import engine, runs
+from bot.services.exercises.catalog import Catalog
 
 USER = 42
 
@@ -32,8 +34,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def catalog() -> runs.Catalog:
-    return runs.Catalog(paths.exercises_dir())
+def catalog() -> Catalog:
+    return Catalog(paths.exercises_dir())
 
 
 async def stored(db: Database, run_id: int) -> tuple[dict[str, Any], int]:
@@ -45,7 +47,7 @@ async def stored(db: Database, run_id: int) -> tuple[dict[str, Any], int]:
 async def test_an_input_read_before_another_was_saved_changes_nothing(
     db: Database,
     clock: ManualClock,
-    catalog: runs.Catalog,
+    catalog: Catalog,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = await runs.start(
@@ -53,7 +55,9 @@ async def test_an_input_read_before_another_was_saved_changes_nothing(
     )
     run_id = first.run_id
     read_early = await runs_db.get_run(db, USER, run_id)
-    applied = await runs.answer(db, clock, catalog, user_id=USER, text="Head of Data")
+    applied = await runs.answer(
+        db, clock, catalog, user_id=USER, text="Head of Data", changes=Changes()
+    )
     assert applied is not None and not applied.stale
     after_first, version = await stored(db, run_id)
     assert version == 1
@@ -63,7 +67,9 @@ async def test_an_input_read_before_another_was_saved_changes_nothing(
         return read_early
 
     monkeypatch.setattr(runs_db, "current_run", early)
-    lost = await runs.answer(db, clock, catalog, user_id=USER, text="Head of Sales")
+    lost = await runs.answer(
+        db, clock, catalog, user_id=USER, text="Head of Sales", changes=Changes()
+    )
     assert lost is not None and lost.stale
     assert await stored(db, run_id) == (after_first, 1)
     assert after_first["answers"] == {"title": "Head of Data"}
@@ -72,7 +78,7 @@ async def test_an_input_read_before_another_was_saved_changes_nothing(
 async def test_a_press_read_before_an_answer_was_saved_changes_nothing(
     db: Database,
     clock: ManualClock,
-    catalog: runs.Catalog,
+    catalog: Catalog,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     step = await runs.start(
@@ -80,7 +86,16 @@ async def test_a_press_read_before_an_answer_was_saved_changes_nothing(
     )
     key = engine.position_key(step.exercise, step.turn.state.position)
     read_early = await runs_db.get_run(db, USER, step.run_id)
-    await runs.answer(db, clock, catalog, user_id=USER, values=["new"], run_id=step.run_id, at=key)
+    await runs.answer(
+        db,
+        clock,
+        catalog,
+        user_id=USER,
+        values=["new"],
+        run_id=step.run_id,
+        at=key,
+        changes=Changes(),
+    )
     saved = await stored(db, step.run_id)
 
     async def early(*args: object) -> Any:
@@ -88,7 +103,14 @@ async def test_a_press_read_before_an_answer_was_saved_changes_nothing(
 
     monkeypatch.setattr(runs_db, "get_run", early)
     lost = await runs.answer(
-        db, clock, catalog, user_id=USER, values=["more"], run_id=step.run_id, at=key
+        db,
+        clock,
+        catalog,
+        user_id=USER,
+        values=["more"],
+        run_id=step.run_id,
+        at=key,
+        changes=Changes(),
     )
     assert lost is not None and lost.stale
     monkeypatch.undo()
@@ -99,16 +121,16 @@ async def test_a_press_read_before_an_answer_was_saved_changes_nothing(
 async def test_resume_and_cancel_do_not_overwrite_a_newer_save(
     db: Database,
     clock: ManualClock,
-    catalog: runs.Catalog,
+    catalog: Catalog,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     step = await runs.start(
         db, clock, catalog, user_id=USER, exercise_id="right-job", guild_id=None
     )
-    await runs.answer(db, clock, catalog, user_id=USER, text="pause")
+    await runs.answer(db, clock, catalog, user_id=USER, text="pause", changes=Changes())
     read_paused = await runs_db.get_run(db, USER, step.run_id)
     await runs.resume(db, clock, catalog, user_id=USER)  # awake
-    await runs.answer(db, clock, catalog, user_id=USER, text="Head of Data")
+    await runs.answer(db, clock, catalog, user_id=USER, text="Head of Data", changes=Changes())
     saved = await stored(db, step.run_id)
 
     async def early(*args: object) -> Any:
@@ -125,7 +147,7 @@ async def test_resume_and_cancel_do_not_overwrite_a_newer_save(
 
 
 async def test_pending_effects_are_taken_once(
-    db: Database, clock: ManualClock, catalog: runs.Catalog
+    db: Database, clock: ManualClock, catalog: Catalog
 ) -> None:
     step = await runs.start(
         db, clock, catalog, user_id=USER, exercise_id="right-job", guild_id=None

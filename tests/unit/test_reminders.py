@@ -12,6 +12,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.db import Database
 from bot.services import followups, profile
+from bot.services.changes import Changes
 from bot.services.delivery import Claim, Courier, Outcome, Result
 from bot.services.followups import reminder_instant
 
@@ -85,7 +86,7 @@ async def run_until_claim(
 
 async def test_claims_once_per_local_day_and_plans_next_wake(db: Database) -> None:
     clock = ManualClock(datetime(2026, 10, 24, 12, tzinfo=UTC))
-    await profile.set_timezone(db, clock, 1, "Europe/Paris")
+    await profile.set_timezone(db, clock, 1, "Europe/Paris", changes=Changes())
     await add_follow_up(db, clock, 1, date(2026, 10, 25))
     at, claimed = await run_until_claim(db, clock.now())
     assert at == datetime(2026, 10, 25, 8, tzinfo=UTC)  # 09:00 Paris, after the change

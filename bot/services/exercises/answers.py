@@ -81,14 +81,6 @@ def parse(
     raise InvalidInput("This question can't be answered that way.")
 
 
-def shorten(text: str, limit: int, marker: str = "…") -> str:
-    """``text`` cut to ``limit`` characters, with a marker when something was cut (for what
-    services store or hand on; rendering has its own limits)."""
-    if len(text) <= limit:
-        return text
-    return text[: max(0, limit - len(marker))] + marker
-
-
 def visible_text(text: str) -> str:
     """What a member typed without the characters nobody can see (NUL, controls, zero-width,
     bidi overrides), line breaks kept; empty when nothing visible is left."""

@@ -1,6 +1,7 @@
-"""What a finished exercise creates: follow-ups, pipeline entries, interview dates, and how an
-offer compares with the target. Planned from the answers (pure), created in the caller's
-transaction or when the member accepts what was offered (once, however often pressed)."""
+"""What a finished exercise creates: its result (a target, an offer), follow-ups, pipeline
+entries, interview dates, and how an offer compares with the target. Planned from the answers
+(pure), created in the caller's transaction or when the member accepts what was offered (once,
+however often pressed)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from bot.errors import NotFound
 from bot.services import interview_day
 from bot.services import profile as profile_service
 from bot.services import target as target_service
+from bot.services.changes import Changes
 from bot.services.dates import format_day
 from bot.services.exercises import engine
-from bot.services.exercises.answers import shorten
 from bot.services.exercises.engine import Context, RunState
 from bot.services.exercises.model import Effect, Exercise, Kind
+from bot.services.text import clip
 
 # for_each lists that go over the member's right-job target.
 TARGET_LISTS = ("target:criteria", "target:judged")
@@ -82,6 +84,62 @@ def offer_check(exercise: Exercise, state: RunState, ctx: Context) -> dict[str, 
     )
 
 
+async def finish(
+    conn: Any,
+    exercise: Exercise,
+    state: RunState,
+    ctx: Context,
+    *,
+    user_id: int,
+    run_id: int,
+    opportunity_id: int | None,
+    now: datetime,
+) -> tuple[list[str], list[PlannedEffect]]:
+    """Everything a run creates as it completes, in the transaction that completes it: its
+    result, and what its answers imply. Returns a line about each thing created, and what is
+    offered instead (saved with the run until the member answers)."""
+    if exercise.result is not None:
+        await runs_db.insert_result(
+            conn,
+            user_id=user_id,
+            run_id=run_id,
+            exercise_id=exercise.id,
+            kind=exercise.result.kind,
+            data=result_data(exercise, state, ctx),
+            now=now,
+        )
+        if exercise.result.kind == "offer" and opportunity_id is not None:
+            await offer_onto_opportunity(conn, exercise, state, ctx, user_id, opportunity_id)
+    planned = plan_effects(exercise, state.answers, ctx)
+    # An interview about the opportunity the run is linked to is recorded at once: the member
+    # named it. Without one it would add a pipeline entry from typed text, so it is offered.
+    now_too = [e for e in planned if not e.confirm or (e.kind == "interview" and opportunity_id)]
+    created = await create_all(conn, now_too, user_id, run_id, opportunity_id, ctx.today, now)
+    offered = [e for e in planned if e not in now_too]
+    if offered:
+        await runs_db.set_pending_effects(conn, run_id, [as_dict(e) for e in offered])
+    return created, offered
+
+
+def result_data(exercise: Exercise, state: RunState, ctx: Context) -> dict[str, Any]:
+    """What a run keeps as its result (the fields the exercise names, its judgements against
+    the target, late answers), or nothing for an exercise without one."""
+    if exercise.result is None:
+        return {}
+    data: dict[str, Any] = {
+        name: state.answers.get(step) for name, step in exercise.result.fields.items()
+    }
+    for step in exercise.steps:
+        if step.kind is Kind.FOR_EACH and step.over in TARGET_LISTS:
+            data["comparison"] = state.answers.get(step.id) or {}
+            data["target_criteria"] = list(ctx.target_criteria)
+        if step.late and step.id in state.answers:
+            data[step.id] = state.answers[step.id]
+    if exercise.result.kind == "offer" and ctx.target:
+        data["versus_target"] = offer_check(exercise, state, ctx)
+    return data
+
+
 def as_dict(effect: PlannedEffect) -> dict[str, Any]:
     return {name: getattr(effect, name) for name in PlannedEffect.__slots__}
 
@@ -103,8 +161,8 @@ def plan_effects(exercise: Exercise, answers: dict[str, Any], ctx: Context) -> l
             planned.append(
                 PlannedEffect(
                     kind=effect.kind,
-                    person=shorten(person, 100),
-                    reason=shorten(engine.fill(effect.reason, about, ctx, item), 200)
+                    person=clip(person, 100),
+                    reason=clip(engine.fill(effect.reason, about, ctx, item), 200)
                     if effect.reason
                     else None,
                     due=due,
@@ -211,7 +269,7 @@ async def create_all(
 
 
 async def settle_effects(
-    db: Database, clock: Clock, *, user_id: int, run_id: int, accept: bool
+    db: Database, clock: Clock, *, user_id: int, run_id: int, accept: bool, changes: Changes
 ) -> list[str]:
     """Create (or decline) what a finished run offered; once only, however often pressed."""
     now = clock.now()
@@ -225,4 +283,14 @@ async def settle_effects(
         effects = [PlannedEffect(**e) for e in raw]
         if not accept:
             return []
-        return await create_all(conn, effects, user_id, run_id, opportunity_id, today, now)
+        created = await create_all(conn, effects, user_id, run_id, opportunity_id, today, now)
+    if created:
+        replan_after_creating(changes)
+    return created
+
+
+def replan_after_creating(changes: Changes) -> None:
+    """What a run created (follow-ups, pipeline entries, interview days) is for the
+    reminders and the interview-day cards to plan around."""
+    changes.reminders()
+    changes.interview_cards()

@@ -13,9 +13,11 @@ from bot.errors import InvalidInput
 from bot.services import target as target_service
 from bot.services.dates import format_day
 from bot.services.exercises import effects, engine
+from bot.services.exercises.catalog import Catalog
+from bot.services.exercises.context import context_for
 from bot.services.exercises.engine import Context, RunState
 from bot.services.exercises.model import Exercise, Kind, Step
-from bot.services.exercises.runs import Catalog, context_for, load_state
+from bot.services.exercises.runs import load_state
 
 
 @dataclass(frozen=True, slots=True)
