@@ -1,7 +1,9 @@
-"""/followups and the daily reminder DM: follow up to learn where things stand."""
+"""/followups (the list, and the calendar file) and the daily reminder DM: follow up to learn
+where things stand."""
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import re
@@ -13,8 +15,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.jobs import REMINDER_JOB
-from bot.render import wins as render
-from bot.render.words import plural
+from bot.render import calendar as render_calendar
+from bot.render import followups as render
+from bot.render.words import day, plural
+from bot.services import calendar as calendar_service
 from bot.services import followups as followups_service
 from bot.services.delivery import SENT_NOTHING, Claim, Outcome, Result, earliest
 from bot.views import STALE_BUTTON, GuardedItem, OwnedView
@@ -85,7 +89,7 @@ class FollowUpButton(
 
 def snoozed_text(snoozed: followups_service.Snoozed) -> str:
     span = "a week" if snoozed.days == 7 else plural(snoozed.days, "day")
-    when = render.day(snoozed.due_on, snoozed.today)
+    when = day(snoozed.due_on, snoozed.today)
     if snoozed.from_due_date:
         return f"Snoozed to {when}, {span} after its due date."
     return f"Snoozed to {when}, {span} from today (it was overdue)."
@@ -136,7 +140,7 @@ class ReminderPage(
         items = await followups_service.reminder_items(bot.db, interaction.user.id, day)
         if not items:
             await interaction.response.send_message(
-                "Everything in this reminder is dealt with. `/followups` lists what is left.",
+                "Everything in this reminder is dealt with. `/followups list` shows what is left.",
                 ephemeral=True,
             )
             return
@@ -213,16 +217,19 @@ class FollowUpPager(OwnedView):
         await interaction.response.edit_message(embed=self.embed(), view=self)
 
 
-class FollowUps(commands.Cog):
+class FollowUps(commands.GroupCog, group_name="followups"):
+    """Your follow-ups: see them and mark them done, or take them to your calendar."""
+
     def __init__(self, bot: NextInterviewBot) -> None:
         self.bot = bot
+        super().__init__()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(FollowUpButton, ReminderPage)
         self.bot.scheduler.register(REMINDER_JOB, self.send_reminders)
 
-    @app_commands.command(name="followups")
-    async def followups(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    @app_commands.command(name="list")
+    async def list_(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         """See your overdue, today's and upcoming follow-ups, and mark them done."""
         listing = await followups_service.listing(
             self.bot.db, self.bot.clock, user_id=interaction.user.id
@@ -230,6 +237,19 @@ class FollowUps(commands.Cog):
         pager = FollowUpPager(interaction.user.id, listing)
         await interaction.response.send_message(embed=pager.embed(), view=pager, ephemeral=True)
         pager.message = await interaction.original_response()
+
+    @app_commands.command(name="calendar")
+    async def calendar(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """Get your follow-ups and interview dates as a calendar file (.ics) to import."""
+        calendar = await calendar_service.member_calendar(
+            self.bot.db, self.bot.clock, user_id=interaction.user.id
+        )
+        data = calendar_service.to_ics(calendar)
+        await interaction.response.send_message(
+            render_calendar.file_text(calendar, self.bot.settings.calendar_feeds),
+            file=discord.File(io.BytesIO(data), filename=calendar_service.FILENAME),
+            ephemeral=True,
+        )
 
     async def send_reminders(self, now: datetime) -> datetime | None:
         """The scheduler job: DM each member whose reminder is due, once, then plan the next."""

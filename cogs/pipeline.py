@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -12,21 +14,32 @@ from bot.interactions import handle_interaction_error
 from bot.jobs import INTERVIEW_DAY_JOB
 from bot.render import interview_day as render_interview_day
 from bot.render import pipeline as render_pipeline
-from bot.render import wins as render
-from bot.services import interview_day
+from bot.render import pipeline_import as render_import
+from bot.render.words import day
+from bot.services import interview_day, pipeline_import, tracker_csv
 from bot.services import pipeline as pipeline_service
 from bot.services import target as target_service
 from bot.services import wins as wins_service
 from bot.services.kinds import Outcome, Stage
+from bot.services.tracker_presets import PRESETS
 from bot.views import OwnedView, send_pages
 from cogs._choices import follow_up_autocomplete, opportunity_autocomplete
+from cogs._pipeline_import import ImportView
 from cogs._pipeline_ui import DYNAMIC_ITEMS, DuplicateView, answer_move, others_view, settle_view
 from cogs.wins import announce_win
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
 
+log = logging.getLogger(__name__)
+
 STAGE_CHOICES = [app_commands.Choice(name=s.value, value=s.value) for s in Stage]
+PRESET_CHOICES = [
+    app_commands.Choice(
+        name=f"{p.name} (columns guessed from its docs)" if p.guessed else p.name, value=p.key
+    )
+    for p in PRESETS.values()
+]
 OUTCOME_CHOICES = [app_commands.Choice(name=o.value, value=o.value) for o in Outcome]
 
 
@@ -94,7 +107,7 @@ class TargetModal(discord.ui.Modal):
             await interaction.response.send_message("You have no target yet.", ephemeral=True)
             return
         await interaction.response.send_message(
-            embed=render.comparison(result, self.title), ephemeral=True
+            embed=render_pipeline.comparison(result, self.title), ephemeral=True
         )
 
     async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
@@ -112,7 +125,7 @@ async def reply_added(
     view = await pipeline_service.overview(bot.db, bot.clock, user_id=interaction.user.id)
     text = f"Added **{item.title}** at **{item.stage.value}**."
     if due:
-        text += f" Follow-up set for {render.day(due, view.today)}."
+        text += f" Follow-up set for {day(due, view.today)}."
     text += f" You now have {view.in_the_works} in the works."
     versus = await target_service.for_opportunity(
         bot.db, user_id=interaction.user.id, opportunity_id=item.opportunity_id
@@ -122,7 +135,7 @@ async def reply_added(
         return
     settle = SettleView(interaction.user.id, item.opportunity_id, item.title, versus)
     await interaction.response.send_message(
-        text, embed=render.comparison(versus, item.title), view=settle, ephemeral=True
+        text, embed=render_pipeline.comparison(versus, item.title), view=settle, ephemeral=True
     )
     settle.message = await interaction.original_response()
 
@@ -187,7 +200,62 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         view = await pipeline_service.overview(
             self.bot.db, self.bot.clock, user_id=interaction.user.id
         )
-        await send_pages(interaction, render.pipeline(view))
+        await send_pages(interaction, render_pipeline.pipeline(view))
+
+    @app_commands.command(name="import")
+    @app_commands.describe(
+        file="A CSV file: a spreadsheet saved as CSV, or your job tracker's CSV export",
+        preset="Where the file comes from (default: worked out from its columns)",
+    )
+    @app_commands.choices(preset=PRESET_CHOICES)
+    async def import_(
+        self,
+        interaction: discord.Interaction[NextInterviewBot],
+        file: discord.Attachment,
+        preset: str | None = None,
+    ) -> None:
+        """Import opportunities from a spreadsheet or a job tracker's CSV (a preview first)."""
+        too_big = tracker_csv.size_problem(file.size)
+        if too_big:
+            # Refused before downloading anything.
+            await interaction.response.send_message(too_big, ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            data = await file.read()
+        except discord.HTTPException as exc:
+            log.info("An import file could not be downloaded: %s", exc.status)
+            await interaction.followup.send(
+                "I couldn't download that file from Discord. Try attaching it again.",
+                ephemeral=True,
+            )
+            return
+        table = tracker_csv.read_table(data, file.filename)
+        chosen = pipeline_import.preset_named(preset, table)
+        preview = await pipeline_import.preview(
+            self.bot.db,
+            self.bot.clock,
+            user_id=interaction.user.id,
+            table=table,
+            preset=chosen,
+            mapping=tracker_csv.guess_mapping(table, chosen),
+        )
+        view = ImportView(interaction.user.id, preview)
+        view.message = await interaction.followup.send(
+            embed=render_import.preview_embed(preview), view=view, ephemeral=True, wait=True
+        )
+
+    @app_commands.command(name="export")
+    async def export(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+        """Download your open opportunities as a CSV file for any spreadsheet."""
+        result = await pipeline_import.export(
+            self.bot.db, self.bot.clock, user_id=interaction.user.id
+        )
+        await interaction.response.send_message(
+            render_import.export_text(result),
+            file=discord.File(io.BytesIO(result.data), filename=pipeline_import.EXPORT_FILENAME),
+            ephemeral=True,
+        )
 
     @app_commands.command(name="move")
     @app_commands.describe(opportunity="The opportunity to move", stage="Its new stage")

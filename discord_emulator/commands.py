@@ -408,7 +408,7 @@ def _convert(
             if not low <= value <= high:
                 raise ValueError(f"{where}: {value} is outside {low}..{high}")
         return value
-    if otype in (USER, CHANNEL, ROLE, MENTIONABLE):
+    if otype in (USER, CHANNEL, ROLE, MENTIONABLE, ATTACHMENT):
         try:
             snowflake = resolver.resolve(otype, value, resolved)
         except ValueError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from discord_emulator.commands import CHANNEL, MENTIONABLE, ROLE, USER
+from discord_emulator.commands import ATTACHMENT, CHANNEL, MENTIONABLE, ROLE, USER
 from discord_emulator.models import Channel, Guild, Role
 
 if TYPE_CHECKING:
@@ -15,7 +15,8 @@ UNSET: Any = object()
 
 
 class Resolver:
-    """Turns Person/Channel/Role values into snowflakes and ``resolved`` data."""
+    """Turns Person/Channel/Role values, and files as ``(filename, bytes)``, into snowflakes
+    and ``resolved`` data."""
 
     def __init__(self, person: Person, guild: Guild | None, channel: Channel) -> None:
         self.person = person
@@ -43,11 +44,17 @@ class Resolver:
             data["permissions"] = str(self.guild.member_permissions(self.person.id, value))
             resolved.setdefault("channels", {})[str(value.id)] = data
             return str(value.id)
+        if option_type == ATTACHMENT and _is_file(value):
+            # What a person picks in the file dialog: stored and served like any upload.
+            attachment = self.person._emu.world.upload(self.channel, value[0], value[1])
+            resolved.setdefault("attachments", {})[str(attachment.id)] = attachment.payload()
+            return str(attachment.id)
         wanted = {
             USER: "a Person",
             CHANNEL: "a Channel",
             ROLE: "a Role",
             MENTIONABLE: "a Person or Role",
+            ATTACHMENT: "a file as (filename, bytes)",
         }
         raise ValueError(f"expects {wanted[option_type]}, got {value!r}")
 
@@ -128,6 +135,15 @@ class ModalFiller:
         unknown = sorted(set(self.values) - self.used)
         if unknown:
             raise ValueError(f"the modal has no field(s) {unknown}")
+
+
+def _is_file(value: Any) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], str)
+        and isinstance(value[1], bytes)
+    )
 
 
 def _is_person(value: Any) -> bool:

@@ -324,6 +324,24 @@ class World:
                 kept.append(self._attachment(message, upload.filename, upload, None))
         message.files = kept
 
+    def upload(self, channel: Channel, filename: str, data: bytes) -> Attachment:
+        """A file a person picked for an attachment option: stored and served at its URL, like
+        Discord's ephemeral uploads. Raises ``ValueError`` for what a client would refuse."""
+        if not filename:
+            raise ValueError("a file needs a name")
+        if len(data) > MAX_FILE_SIZE:
+            raise ValueError(f"{filename!r} is over the upload limit ({MAX_FILE_SIZE} bytes)")
+        att_id = self.ids.next()
+        attachment = self.attachments[att_id] = Attachment(
+            id=att_id,
+            filename=filename,
+            data=data,
+            url=f"{self.base_url}/attachments/{channel.id}/{att_id}/{quote(filename)}",
+            content_type=mimetypes.guess_type(filename)[0],
+            ephemeral=True,
+        )
+        return attachment
+
     def _attachment(
         self, message: Message, filename: str, upload: UploadedFile, description: str | None
     ) -> Attachment:

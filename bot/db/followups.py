@@ -28,24 +28,24 @@ async def insert(
                                 created_at, updated_at, run_id, late_step)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (source_win_id, reason) DO NOTHING
+        RETURNING follow_up_id
     """
     stamp = to_db(now)
-    cursor = await conn.execute(
-        query,
-        (
-            user_id,
-            person,
-            reason,
-            due_on.isoformat(),
-            opportunity_id,
-            source_win_id,
-            stamp,
-            stamp,
-            run_id,
-            late_step,
-        ),
+    params = (
+        user_id,
+        person,
+        reason,
+        due_on.isoformat(),
+        opportunity_id,
+        source_win_id,
+        stamp,
+        stamp,
+        run_id,
+        late_step,
     )
-    return cursor.lastrowid if cursor.rowcount == 1 else None
+    async with conn.execute(query, params) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 async def get(db: Database, user_id: int, follow_up_id: int) -> Row | None:
@@ -84,17 +84,15 @@ async def open_for_user(db: Database, user_id: int, until: date | None = None) -
     return await db.fetchall(query, (user_id, until.isoformat() if until else None))
 
 
-async def reminder_candidates(db: Database, kind: str, first: date, last: date) -> list[Row]:
-    """People who want reminders and have open follow-ups due by ``last``: the days in
-    [first, last] on which something falls due (comma-separated ISO dates, or NULL), their
-    oldest open due date, and the day of their latest ``kind`` delivery (the weekly
-    reminder of overdue follow-ups counts from it)."""
+async def reminder_candidates(db: Database, kind: str, last: date) -> list[Row]:
+    """People who want reminders and have open follow-ups due by ``last``: their zone and
+    hour, their oldest open due date, and the day of their latest ``kind`` delivery (the
+    weekly reminder of overdue follow-ups counts from it)."""
     query = """
         SELECT u.user_id,
                coalesce(u.timezone, (SELECT value FROM bot_meta WHERE key = 'default_timezone'),
                         'UTC') AS timezone,
                u.reminder_hour,
-               group_concat(DISTINCT CASE WHEN f.due_on >= :first THEN f.due_on END) AS days,
                min(f.due_on) AS oldest,
                (SELECT max(d.period) FROM deliveries AS d
                 WHERE d.kind = :kind AND d.target_id = u.user_id) AS last_reminder
@@ -102,10 +100,22 @@ async def reminder_candidates(db: Database, kind: str, first: date, last: date) 
         JOIN users AS u ON u.user_id = f.user_id
         WHERE f.status IN ('pending', 'snoozed') AND f.due_on <= :last
           AND u.reminders = 1 AND u.dm_closed_at IS NULL
-        GROUP BY u.user_id
+        GROUP BY u.user_id, u.timezone, u.reminder_hour
     """
-    params = {"kind": kind, "first": first.isoformat(), "last": last.isoformat()}
-    return await db.fetchall(query, params)
+    return await db.fetchall(query, {"kind": kind, "last": last.isoformat()})
+
+
+async def reminder_days(db: Database, first: date, last: date) -> list[Row]:
+    """(user_id, due_on) for each day in [first, last] on which an open follow-up of someone
+    who wants reminders falls due (one row per person and day)."""
+    query = """
+        SELECT DISTINCT f.user_id, f.due_on
+        FROM follow_ups AS f
+        JOIN users AS u ON u.user_id = f.user_id
+        WHERE f.status IN ('pending', 'snoozed') AND f.due_on >= ? AND f.due_on <= ?
+          AND u.reminders = 1 AND u.dm_closed_at IS NULL
+    """
+    return await db.fetchall(query, (first.isoformat(), last.isoformat()))
 
 
 async def next_due_after(db: Database, after: date) -> str | None:

@@ -202,17 +202,20 @@ async def due_reminders(
     only overdue follow-ups, one a week (:data:`OVERDUE_EVERY` after the last reminder). The
     ledger key is the member and the local day, so each reminder goes out once however often
     this runs, and the weekly one is counted from what the ledger holds; past the grace
-    window it is left (``/followups`` still lists everything).
+    window it is left (``/followups list`` still shows everything).
     """
     # Local "today" anywhere on Earth is within a day of the UTC date.
     horizon = (now + timedelta(days=1)).date()
     due: list[Due] = []
     wakes: list[datetime] = [now + SAFETY_WAKE]
     first = (now - timedelta(days=1)).date()
-    for row in await followups_db.reminder_candidates(db, REMINDER_KIND, first, horizon):
+    due_days: dict[int, set[str]] = {}
+    for row in await followups_db.reminder_days(db, first, horizon):
+        due_days.setdefault(row["user_id"], set()).add(row["due_on"])
+    for row in await followups_db.reminder_candidates(db, REMINDER_KIND, horizon):
         try:
             zone = ZoneInfo(row["timezone"] or default_zone)
-            days = {date.fromisoformat(d) for d in (row["days"] or "").split(",") if d}
+            days = {date.fromisoformat(d) for d in due_days.get(row["user_id"], ())}
             oldest = date.fromisoformat(row["oldest"])
             last = date.fromisoformat(row["last_reminder"]) if row["last_reminder"] else None
         except (ValueError, KeyError) as exc:

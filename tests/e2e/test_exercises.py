@@ -78,7 +78,7 @@ async def test_right_job_makes_a_target_and_asks_later(bot: Running, alice: Pers
     # The review follow-up is due Friday; when it is done, the exercise asks what Sam said.
     follow_up = await bot.db.fetchone("SELECT person, due_on, late_step FROM follow_ups")
     assert (follow_up["person"], follow_up["due_on"]) == ("Sam Lee", "2026-11-20")
-    listing = await alice.slash("followups")
+    listing = await alice.slash("followups list")
     await alice.click(listing.message, "1. Done")
     late = await alice.next_dm()
     assert "step 1 of 1" in late.text()

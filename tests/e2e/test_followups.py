@@ -29,7 +29,7 @@ async def test_list_done_snooze_drop(bot: Running, alice: Person) -> None:
     await alice.slash("win", kind="interview", who="Acme", follow_up="today")
     await alice.slash("win", kind="networking", who="Bea", follow_up="tomorrow")
     await alice.slash("win", kind="networking", who="Cy", follow_up="2w")
-    listing = await alice.slash("followups")
+    listing = await alice.slash("followups list")
     text = listing.message.text()
     assert "0 overdue · 1 today · 2 upcoming" in text
     assert listing.message.buttons()[:5] == [
@@ -59,7 +59,7 @@ async def test_list_done_snooze_drop(bot: Running, alice: Person) -> None:
 
 
 async def test_empty_list_explains_what_to_do(bot: Running, alice: Person) -> None:
-    reply = await alice.slash("followups")
+    reply = await alice.slash("followups list")
     assert "Nothing to follow up on" in reply.message.text()
 
 
@@ -123,7 +123,7 @@ async def test_downtime_past_the_grace_window_skips_that_day(
         await running.scheduler.idle()
         text = (await alice.next_dm()).text()
         assert "Acme" in text and "Bea" in text
-        listing = await alice.slash("followups")
+        listing = await alice.slash("followups list")
         assert "1 overdue" in listing.message.text()
 
 

@@ -94,7 +94,7 @@ async def test_snoozing_counts_from_the_due_date(
     bot: Running, alice: Person, clock: ManualClock
 ) -> None:
     await alice.slash("win", kind="networking", who="Bea", follow_up="thu")
-    listing = await alice.slash("followups")
+    listing = await alice.slash("followups list")
     snoozed = await alice.click(listing.message, "1. +1 week")
     # Seen: "+1 week" counted from today (Mon 23 Nov), not from the due date.
     assert "Snoozed to Thu 26 Nov, a week after its due date" in snoozed.message.content
@@ -106,7 +106,7 @@ async def test_snoozing_an_overdue_item_counts_from_today_and_says_so(
 ) -> None:
     await alice.slash("win", kind="networking", who="Bea", follow_up="tomorrow")
     clock.advance(timedelta(days=3))
-    listing = await alice.slash("followups")
+    listing = await alice.slash("followups list")
     snoozed = await alice.click(listing.message, "1. +3 days")
     assert "Snoozed to Sun 22 Nov, 3 days from today (it was overdue)" in snoozed.message.content
 
@@ -114,7 +114,7 @@ async def test_snoozing_an_overdue_item_counts_from_today_and_says_so(
 async def test_numbering_continues_across_pages(bot: Running, alice: Person) -> None:
     for index in range(1, 6):
         await alice.slash("win", kind="networking", who=f"Person {index}", follow_up="3d")
-    listing = await alice.slash("followups")
+    listing = await alice.slash("followups list")
     page = await alice.click(listing.message, "Next")
     # Seen: page 2 started again at 1.
     assert "5. Done" in page.message.buttons()

@@ -35,13 +35,13 @@ async def test_closing_asks_what_to_do_with_its_follow_ups(bot: Running, alice: 
     await alice.slash("pipeline add", company="Initech", stage="talking", follow_up="thu")
     initech = await opportunity_id(bot, "Initech")
     closed = await alice.slash("pipeline close", opportunity=initech, outcome="rejected")
-    # Seen: after closing, /followups still listed "Follow up · Initech · Thu 19 Nov".
+    # Seen: after closing, /followups list still showed "Follow up · Initech · Thu 19 Nov".
     assert "1 follow-up still open" in closed.message.text()
     assert closed.message.buttons() == ["Drop it", "Keep it to stay in touch"]
     dropped = await alice.click(closed.message, "Drop it")
     assert "Dropped 1 follow-up" in dropped.message.text()
     assert await open_follow_ups(bot) == []
-    assert "Nothing to follow up on" in (await alice.slash("followups")).message.text()
+    assert "Nothing to follow up on" in (await alice.slash("followups list")).message.text()
 
 
 async def test_keeping_one_follow_up_to_stay_in_touch(bot: Running, alice: Person) -> None:

@@ -23,7 +23,7 @@ async def count(running: Running, query: str) -> int:
 
 async def test_follow_up_done_twice_logs_one_win(bot: Running, alice: Person) -> None:
     await alice.slash("win", kind="networking", who="Bea", follow_up="today")
-    listing = await alice.slash("followups")
+    listing = await alice.slash("followups list")
     await twice(alice.click(listing.message, "1. Done"), alice.click(listing.message, "1. Done"))
     assert await count(bot, "SELECT count(*) FROM wins WHERE kind = 'follow-up'") == 1
 

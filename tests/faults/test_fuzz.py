@@ -189,6 +189,27 @@ INTEGERS: tuple[Any, ...] = (
     None,
 )
 NUMBERS: tuple[Any, ...] = (*INTEGERS, 0.1, -0.5, 1e-300, 1e300, 2.5)
+# Files picked for an attachment option, as (filename, bytes): what a member could upload.
+VALID_FILE = ("pipeline.csv", b"Company,Role,Stage\r\nAcme,Lead,talking\r\n")
+FILES: tuple[tuple[str, bytes], ...] = (
+    VALID_FILE,
+    ("empty.csv", b""),
+    ("blank.csv", b" \r\n\r\n"),
+    ("header-only.csv", b"Company,Role\r\n"),
+    ("windows-1252.csv", "Company\nSociété Générale\n".encode("cp1252")),
+    ("utf-16.csv", "Company\nZürich AG\n".encode("utf-16")),
+    ("formulas.csv", b'Company,Role\n=1+1,"=HYPERLINK(""http://x"")"\n@SUM(A1),-1\n'),
+    ("binary.csv", bytes(range(256)) * 4),
+    ("book.xlsx", b"PK\x03\x04" + b"\x00" * 64),
+    ("open-quote.csv", b'Company\n"Acme\n'),
+    ("nul.csv", b"Company\nAc\x00me\n"),
+    ("wide.csv", (",".join(f"c{i}" for i in range(300)) + "\n" + "x," * 300 + "\n").encode()),
+    ("long-cell.csv", b"Company\n" + b"x" * 200_000 + b"\n"),
+    ("many-rows.csv", b"Company\n" + b"A\n" * 600),
+    ("too-big.csv", b"x" * 1_000_001),
+    ("\u202eevil\u202c.csv", b"Company\n<@123> @everyone **x**\n"),
+    ("mentions.csv", b"Company,Role,Stage\n@everyone,<@&123>,Maybe later\n"),
+)
 BOOLEANS: tuple[Any, ...] = (True, False, "true", 1, None)
 
 # Answers to an exercise question, on top of TEXT: numbers, lists, choices, keywords.
@@ -548,7 +569,7 @@ def corpus(world: World, opt: dict[str, Any]) -> list[Any]:
     elif otype == ROLE:
         values += [*world.guild.roles.values(), "@everyone", None]
     elif otype == ATTACHMENT:
-        values += ["file.txt", None]  # the emulator does not send attachments
+        values += [*FILES, "file.txt", None]  # a name without a file cannot be sent
     values += [c["value"] for c in opt.get("choices") or []]
     return _unique(values)
 
@@ -582,6 +603,8 @@ async def valid_value(
         return world.other
     if otype == ROLE:
         return world.guild.everyone
+    if otype == ATTACHMENT:
+        return VALID_FILE
     raise AssertionError(f"/{leaf.path} has a required {opt['name']} of type {otype}")
 
 
