@@ -97,6 +97,12 @@ def _parser() -> argparse.ArgumentParser:
     invite = sub.add_parser("invite-url", help="print the URL that adds the bot to a server")
     invite.set_defaults(handler=_cmd_invite_url)
 
+    move = sub.add_parser(
+        "migrate-data", help="copy the SQLite database into an empty PostgreSQL database"
+    )
+    move.add_argument("--to", required=True, help="the target, postgresql://user@host/dbname")
+    move.set_defaults(handler=_cmd_migrate_data)
+
     backup = sub.add_parser("backup", help="copy the live database safely to PATH")
     backup.add_argument("path", type=Path, help="where to write the copy")
     backup.set_defaults(handler=_cmd_backup)
@@ -204,6 +210,22 @@ def _cmd_invite_url(args: argparse.Namespace) -> int:
         scopes=("bot", "applications.commands"),
     )
     print(url)
+    return 0
+
+
+def _cmd_migrate_data(args: argparse.Namespace) -> int:
+    from bot.db.transfer import migrate_data
+
+    settings = _settings(args)
+    if not str(args.to).startswith(("postgresql://", "postgres://")):
+        raise ConfigError("--to is a PostgreSQL URL, e.g. postgresql://user@host/nextinterview")
+    copied = asyncio.run(migrate_data(settings.database_path, args.to))
+    for item in copied:
+        print(f"ok    {item.table}: {item.rows:,} rows")
+    print(
+        f"\nCopied {sum(c.rows for c in copied):,} rows from {settings.database_path}, every "
+        "table checked. Set DATABASE_URL to the target and restart the bot."
+    )
     return 0
 
 

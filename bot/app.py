@@ -69,7 +69,7 @@ async def start(
 ) -> Running:
     """Open the database, build the bot and start it in a task (returns at once)."""
     configure_endpoints(settings)
-    db = await Database.connect(settings.database_path)
+    db = await Database.connect(settings.database_target)
     try:
         # Before anything talks to Discord: a database that cannot be upgraded stops the
         # start with its own message, not after logging in.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -38,11 +39,38 @@ def run_checks(settings: Settings, *, need_token: bool = True) -> list[Finding]:
     if need_token:
         attempt("DISCORD_TOKEN is set and well-formed", settings.token)
         attempt("application id", lambda: str(settings.application_id()))
-    attempt("DATABASE_PATH is writable", lambda: settings.check_database_path(create=False))
-    attempt("free disk space", lambda: _check_free_space(settings.database_path))
-    attempt("migrations", lambda: _check_migrations(settings.database_path))
+    if settings.database_url:
+        attempt("PostgreSQL", lambda: asyncio.run(_check_postgres(settings.database_url or "")))
+    else:
+        attempt("DATABASE_PATH is writable", lambda: settings.check_database_path(create=False))
+        attempt("free disk space", lambda: _check_free_space(settings.database_path))
+        attempt("migrations", lambda: _check_migrations(settings.database_path))
     findings.extend(_check_exercises(settings.exercises_dir or exercises_dir()))
     return findings
+
+
+async def _check_postgres(url: str) -> str:
+    """The server answers, and its schema is one this build can use (or upgrade)."""
+    from bot.db.postgres import POSTGRES_MIGRATIONS, PostgresDatabase
+
+    migrations = load_migrations(POSTGRES_MIGRATIONS)
+    latest = migrations[-1].version if migrations else 0
+    if [m.version for m in migrations] != [m.version for m in load_migrations()]:
+        raise MigrationError("The SQLite and PostgreSQL migrations are not numbered alike.")
+    db = await PostgresDatabase.connect(url)
+    try:
+        current = await db.schema_version()
+    finally:
+        await db.close()
+    if current > latest:
+        raise MigrationError(
+            f"The database {db.target} is at schema {current}, newer than this build "
+            f"({latest}): upgrade Next Interview or restore a backup."
+        )
+    pending = latest - current
+    return f"{db.target} answers, schema {current} of {latest}" + (
+        f" ({pending} migration(s) will apply at start)" if pending else ""
+    )
 
 
 def _check_migrations(database: Path) -> str:

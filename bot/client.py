@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -20,20 +21,21 @@ from discord.ext import commands
 
 import cogs
 from bot import paths
+from bot.calendar_feed import CalendarFeed
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db import Database
 from bot.db import meta as meta_db
 from bot.db import people as people_db
 from bot.interactions import describe_failure, handle_interaction_error, safe_send_private
-from bot.jobs import REMINDER_JOB
 from bot.metrics import Metrics, database_answers, health_report
 from bot.outbox import Outbox
 from bot.pacing import Pacer
 from bot.scheduler import Scheduler
 from bot.services import community, profile
-from bot.services.delivery import Courier
-from bot.services.exercises.runs import Catalog
+from bot.services.changes import Changes
+from bot.services.delivery import Courier, Due
+from bot.services.exercises.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ PRESENCE_REFRESH = 600.0  # seconds between membership writes for the same perso
 PRESENCE_CACHE_SIZE = 50_000
 # Discord allows 50 requests/s per bot across all routes (interaction replies excepted). A
 # token bucket of 46/s with a burst of 4 never puts more than 50 in any one second.
+# Interaction responses and their webhooks do not count toward the global limit.
+UNPACED_ROUTES = ("/interactions/", "/webhooks/")
 BACKGROUND_RATE = 46.0
 BACKGROUND_BURST = 4
 
@@ -56,6 +60,15 @@ BACKGROUND_BURST = 4
 # voice libraries are missing, which reads like a problem to a self-hoster.
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
+
+
+def settle_heap() -> None:
+    """Move everything built so far (modules, the exercise catalog, the servers from the
+    gateway) out of the garbage collector's reach. It lives as long as the process, yet each
+    full collection walked all of it: a 40 ms pause every few hundred commands, which was the
+    p99 of /help (bench/help_latency.py). Later objects are collected as usual."""
+    gc.collect()
+    gc.freeze()
 
 
 def intents() -> discord.Intents:
@@ -124,6 +137,19 @@ class NextInterviewTree(app_commands.CommandTree["NextInterviewBot"]):
         await handle_interaction_error(interaction, error)
 
 
+def rest_budget(settings: Settings) -> tuple[float, int]:
+    """Background requests per second for this process, and the burst: Discord's global limit
+    is per bot, so a process holding some of the shards takes that share of it, unless
+    REST_BUDGET says otherwise (a REST proxy in front that holds the limit for everyone)."""
+    share = 1.0
+    if settings.shard_ids and settings.shard_count:
+        share = len(settings.shard_ids) / settings.shard_count
+    rate = settings.rest_budget or BACKGROUND_RATE * share
+    # The burst is shared out too, so the processes together never go over in any second.
+    burst = max(1, round(BACKGROUND_BURST * min(1.0, rate / BACKGROUND_RATE)))
+    return rate, burst
+
+
 def optional(**values: Any) -> dict[str, Any]:
     """The keyword arguments that have a value."""
     return {name: value for name, value in values.items() if value is not None}
@@ -178,16 +204,26 @@ class NextInterviewBot(commands.AutoShardedBot):
         self.metrics.gateway_latency.set_function(self._gateway_latency)
         scheduler.on_start = self.metrics.job_started
         # Background sends (reminders, weekly posts) share one pace below the global limit.
-        self.pacer = Pacer(rate=BACKGROUND_RATE, burst=BACKGROUND_BURST, on_wait=self.metrics.paced)
+        rate, burst = rest_budget(settings)
+        self.pacer = Pacer(rate=rate, burst=burst, on_wait=self.metrics.paced)
+        self._pace_every_request()
         self.outbox = Outbox(self, self.pacer)
         # The exactly-once ledger's worker: claims, sends through the outbox, records.
         self.courier = Courier(db, clock, on_result=self.metrics.delivery_done)
+        # What services say must re-plan after their changes (bot.services.changes) reaches
+        # the jobs concerned: the scheduler stays injected, services never see it.
+        self.changes = Changes(scheduler.poke)
+        # Members' private calendar links (CALENDAR_FEED_URL and CALENDAR_PORT), when given.
+        self.calendar_feed = CalendarFeed(db, clock)
         # People whose closed DMs this process recorded: the database is the truth, this only
         # spares every other command a lookup.
         self.dm_closed_hint: set[int] = set()
         # Exercise files are validated here, at start-up: a bad file stops the bot with a
         # message naming the file and step, rather than failing mid-conversation.
         self.catalog: Catalog = Catalog(exercises_dir or paths.exercises_dir())
+        # Whether the servers the gateway sent at start-up were taken out of the collector's
+        # full sweeps (settle_heap), which is done once.
+        self._heap_settled = False
         # Work started in the background (not scheduled jobs): owned, observed, stopped.
         self._background: set[asyncio.Task[Any]] = set()
         # One conversation step at a time per member: two quick DMs must not race on a run.
@@ -206,11 +242,14 @@ class NextInterviewBot(commands.AutoShardedBot):
             await self.metrics.serve(
                 self.settings.metrics_host, self.settings.metrics_port, self.health
             )
+        if self.settings.calendar_feeds and self.settings.calendar_port is not None:
+            await self.calendar_feed.serve(self.settings.calendar_host, self.settings.calendar_port)
         if self.settings.discord_gateway_url and self.shard_count is None:
             # With no shard count, discord.py would connect to the gateway URL that
             # /gateway/bot names; asking for the count here makes it use the configured one.
             self.shard_count, _, _ = await self.http.get_bot_gateway()
         await self.scheduler.start()
+        settle_heap()
 
     async def sync_commands_if_changed(self) -> bool:
         """Sync application commands only when their definition changed since the last sync.
@@ -272,13 +311,42 @@ class NextInterviewBot(commands.AutoShardedBot):
         latency = self.latency
         return latency if math.isfinite(latency) else 0.0
 
+    def _pace_every_request(self) -> None:
+        """Every REST request that counts toward Discord's global limit first takes a token
+        from the pacer (members' requests ahead of background sends), so even a Monday
+        fan-out never gets a member's own request refused. discord.py has no hook for this;
+        its HTTP client's request method is wrapped, once, here."""
+        unpaced = self.http.request
+
+        async def request(route: discord.http.Route, **kwargs: Any) -> Any:
+            if not route.path.startswith(UNPACED_ROUTES):
+                await self.pacer.wait()
+            return await unpaced(route, **kwargs)
+
+        self.http.request = request  # type: ignore[method-assign]
+
+    def owns_guild(self, guild_id: int | None) -> bool:
+        """Whether this process holds the shard of a server (Discord's rule: shard =
+        (guild_id >> 22) % shard_count); with every shard here, or no server, it does."""
+        if guild_id is None or self.shard_ids is None or not self.shard_count:
+            return True
+        return (guild_id >> 22) % self.shard_count in self.shard_ids
+
+    def owns(self, item: Due) -> bool:
+        """For the courier: a group's delivery is this process's if it holds the group."""
+        return self.owns_guild(item.guild_id)
+
     def get_dm_channel_cached(self, user_id: int) -> discord.DMChannel | None:
         """The DM channel with a member if this process already knows it (no request)."""
         return self._connection._get_private_channel_by_user(user_id)
 
     def poke_reminders(self) -> None:
-        """Follow-ups changed: let the reminder job re-plan its next wake-up now."""
-        self.scheduler.poke(REMINDER_JOB)
+        """Follow-ups changed: let the reminder job re-plan its next wake-up now.
+
+        Transitional (issue #14): services now say so themselves through ``self.changes``.
+        Only cogs/followups.py, cogs/pipeline.py and cogs/_pipeline_ui.py still call this;
+        remove it once their services take ``changes``."""
+        self.changes.reminders()
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction[NextInterviewBot], command: Any
@@ -292,8 +360,12 @@ class NextInterviewBot(commands.AutoShardedBot):
             await safe_send_private(interaction, DM_CLOSED_NOTICE)
 
     async def on_ready(self) -> None:
-        # Only a log line: on_ready fires again after reconnects, so no work may start here.
+        # Only a log line (and the heap settled once): on_ready fires again after reconnects,
+        # so no work may start here.
         log.info("Ready as %s in %d server(s)", self.user, len(self.guilds))
+        if not self._heap_settled:
+            self._heap_settled = True
+            settle_heap()
 
     async def close(self) -> None:
         # Stop claiming, let the sends in flight finish (or release their claims), then close
@@ -305,6 +377,7 @@ class NextInterviewBot(commands.AutoShardedBot):
         for task in list(self._background):
             task.cancel()
         await self.metrics.stop()
+        await self.calendar_feed.stop()
         await super().close()
 
 

@@ -29,6 +29,8 @@ FIXES: dict[str, str] = {
     "discord_application_id": "set DISCORD_APPLICATION_ID to the Application ID shown on the "
     "Developer Portal's General Information page",
     "database_path": "point DATABASE_PATH at a file in a directory the bot can write to",
+    "database_url": "use a URL such as postgresql://user@host:5432/nextinterview, or remove "
+    "DATABASE_URL to use the SQLite file at DATABASE_PATH",
     "dev_guild_id": "set DEV_GUILD_ID to a server id (Developer Mode on, right-click the "
     "server, Copy Server ID) or remove it",
     "log_level": "use one of DEBUG, INFO, WARNING, ERROR",
@@ -42,8 +44,18 @@ FIXES: dict[str, str] = {
     "America/New_York, or UTC",
     "exercises_dir": "point EXERCISES_DIR at a folder of exercise .toml files, or remove it",
     "metrics_port": "set METRICS_PORT to a port number (1-65535) or remove it",
+    "rest_budget": "set REST_BUDGET to requests per second for this process's background "
+    "sends (above 0, at most 50), or remove it",
     "metrics_host": "set METRICS_HOST to an address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
     "log_format": "use text or json",
+    "calendar_feed_url": "set CALENDAR_FEED_URL to the public https:// address members' "
+    "calendar apps reach the bot at (e.g. https://bot.example.org) together with CALENDAR_PORT, "
+    "or remove both",
+    "calendar_port": "set CALENDAR_PORT to the port the calendar feed listens on (1-65535), "
+    "behind your reverse proxy",
+    "calendar_host": "set CALENDAR_HOST to an address to listen on, e.g. 127.0.0.1 or 0.0.0.0",
+    "calendar": "set both CALENDAR_FEED_URL (the public https:// address calendar apps reach) "
+    "and CALENDAR_PORT (a port of its own, not METRICS_PORT), or neither",
 }
 
 
@@ -61,6 +73,7 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = None
     discord_application_id: int | None = Field(default=None, gt=0)
     database_path: Path = Path("data/nextinterview.db")
+    database_url: str | None = None
     dev_guild_id: int | None = Field(default=None, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     discord_api_base: str | None = None
@@ -69,9 +82,13 @@ class Settings(BaseSettings):
     shard_ids: Annotated[list[int] | None, NoDecode] = None
     default_timezone: str = "UTC"
     exercises_dir: Path | None = None
+    rest_budget: float | None = Field(default=None, gt=0, le=50)
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
     log_format: Literal["text", "json"] = "text"
+    calendar_feed_url: str | None = None
+    calendar_port: int | None = Field(default=None, ge=0, le=65535)
+    calendar_host: str = "127.0.0.1"
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -90,7 +107,21 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} is not a folder")
         return value
 
-    @field_validator("discord_token", "discord_api_base", "discord_gateway_url", mode="before")
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("only PostgreSQL URLs (postgresql://...) are supported")
+        return value
+
+    @property
+    def database_target(self) -> str | Path:
+        """What the bot opens: the PostgreSQL URL if set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @field_validator(
+        "discord_token", "discord_api_base", "discord_gateway_url", "database_url", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         # `KEY=` in .env means "not set", not "set to the empty string".
@@ -109,6 +140,8 @@ class Settings(BaseSettings):
         "shard_count",
         "shard_ids",
         "metrics_port",
+        "calendar_port",
+        "rest_budget",
         mode="before",
     )
     @classmethod
@@ -151,6 +184,40 @@ class Settings(BaseSettings):
         if check.why == "offset":
             raise ValueError(f"{value!r} is a fixed offset that misses daylight saving")
         raise ValueError(f"unknown time zone {value!r}")
+
+    @field_validator("calendar_feed_url", mode="before")
+    @classmethod
+    def _blank_url_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+    @field_validator("calendar_feed_url")
+    @classmethod
+    def _check_feed_url(cls, value: str | None) -> str | None:
+        # The base of every member's link: a scheme and a host, at most a path, nothing else.
+        if value is not None and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", value):
+            raise ValueError("not an https:// address without a query")
+        return value.rstrip("/") if value else value
+
+    @property
+    def calendar_feeds(self) -> bool:
+        """Whether private calendar feed links are served (both settings are given)."""
+        return self.calendar_feed_url is not None and self.calendar_port is not None
+
+    @model_validator(mode="after")
+    def _check_calendar(self) -> Settings:
+        if (self.calendar_feed_url is None) != (self.calendar_port is None):
+            given, missing = (
+                ("CALENDAR_FEED_URL", "CALENDAR_PORT")
+                if self.calendar_port is None
+                else ("CALENDAR_PORT", "CALENDAR_FEED_URL")
+            )
+            raise ValueError(f"CALENDAR: {given} is set but {missing} is not")
+        port = self.calendar_port
+        if port and port == self.metrics_port:
+            raise ValueError(f"CALENDAR: CALENDAR_PORT and METRICS_PORT are both {port}")
+        return self
 
     @model_validator(mode="after")
     def _check_shards(self) -> Settings:
@@ -203,8 +270,10 @@ class Settings(BaseSettings):
         """Raise :class:`ConfigError` unless the database file can be created and written.
 
         With ``create=False`` (``nextinterview check``) nothing is created: the nearest
-        existing folder must be writable instead.
+        existing folder must be writable instead. Nothing to check with DATABASE_URL.
         """
+        if self.database_url:
+            return
         path = self.database_path
         if path.is_dir():
             raise ConfigError(f"DATABASE_PATH {path} is a directory: {FIXES['database_path']}.")
@@ -248,7 +317,9 @@ def _describe(exc: ValidationError) -> str:
     field = str(error["loc"][0]) if error["loc"] else ""
     problem = str(error["msg"]).removeprefix("Value error, ")
     if not field:
-        # Model-level checks (shard ids against shard count).
+        # Model-level checks: the calendar feed's pair of settings, shard ids against count.
+        if problem.startswith("CALENDAR: "):
+            return f"{problem.removeprefix('CALENDAR: ')}: {FIXES['calendar']}."
         return f"{problem}: {FIXES['shard_ids']}."
     value = error.get("input")
     shown = f" (got {value!r})" if field != "discord_token" and isinstance(value, str) else ""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from bot import app
 from bot.clock import Clock
 from bot.config import Settings, load_settings
+from bot.db import is_database_url
 
 if TYPE_CHECKING:
     from discord_emulator import Emulator
@@ -30,11 +31,14 @@ def make_token(user_id: int = 1100000000000000001) -> str:
     return f"{head}.{secrets.token_urlsafe(4)}.{secrets.token_urlsafe(27)}"
 
 
-def emulator_settings(emulator: Emulator, database_path: Path, **overrides: Any) -> Settings:
+def emulator_settings(emulator: Emulator, database: Path | str, **overrides: Any) -> Settings:
+    """Settings that point the bot at the emulator; ``database`` is a SQLite file or a
+    PostgreSQL URL."""
+    where = {"database_url": database} if is_database_url(database) else {"database_path": database}
     return load_settings(
         None,
         discord_token=emulator.token,
-        database_path=database_path,
+        **where,
         discord_api_base=emulator.api_base,
         discord_gateway_url=emulator.gateway_url,
         **overrides,
@@ -43,7 +47,7 @@ def emulator_settings(emulator: Emulator, database_path: Path, **overrides: Any)
 
 @asynccontextmanager
 async def local_bot(
-    emulator: Emulator, database_path: Path, clock: Clock, **overrides: Any
+    emulator: Emulator, database_path: Path | str, clock: Clock, **overrides: Any
 ) -> AsyncIterator[app.Running]:
     """The real bot, started against ``emulator`` and ready; shut down gracefully on exit."""
     settings = emulator_settings(emulator, database_path, **overrides)

@@ -16,7 +16,7 @@ import aiohttp
 import discord
 
 from bot.nonce import nonce_for
-from bot.pacing import Pacer
+from bot.pacing import Pacer, background
 from bot.services import public
 from bot.services.delivery import Outcome, Result, ShuttingDown
 
@@ -75,10 +75,8 @@ class Outbox:
         """From now on, refuse to start a request (the caller releases its claim)."""
         self.closing = True
 
-    async def _turn(self) -> None:
-        if self.closing:
-            raise ShuttingDown
-        await self.pacer.wait()
+    def _turn(self) -> None:
+        # The request itself waits its turn in the bot's HTTP client (bot.pacing).
         if self.closing:
             raise ShuttingDown
 
@@ -87,11 +85,12 @@ class Outbox:
     ) -> Result:
         """Post in a channel; never raises for Discord's or the network's answers."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
-        await self._turn()
+        self._turn()
         try:
-            message = await channel.send(
-                nonce=nonce, allowed_mentions=discord.AllowedMentions.none(), **kwargs
-            )
+            with background():
+                message = await channel.send(
+                    nonce=nonce, allowed_mentions=discord.AllowedMentions.none(), **kwargs
+                )
         except Exception as exc:
             return classify(exc)
         return Result(Outcome.SENT, message_id=message.id)
@@ -99,14 +98,15 @@ class Outbox:
     async def to_member(self, user_id: int, *, nonce: str, **kwargs: Any) -> Result:
         """DM a member; a closed DM comes back as :attr:`Outcome.DM_CLOSED`."""
         try:
-            channel = self.bot.get_dm_channel_cached(user_id)
-            if channel is None:
-                await self._turn()
-                channel = await self.bot.create_dm(discord.Object(user_id))
-            await self._turn()
-            message = await channel.send(
-                nonce=nonce, allowed_mentions=discord.AllowedMentions.none(), **kwargs
-            )
+            with background():
+                channel = self.bot.get_dm_channel_cached(user_id)
+                if channel is None:
+                    self._turn()
+                    channel = await self.bot.create_dm(discord.Object(user_id))
+                self._turn()
+                message = await channel.send(
+                    nonce=nonce, allowed_mentions=discord.AllowedMentions.none(), **kwargs
+                )
         except ShuttingDown:
             raise
         except Exception as exc:
@@ -167,9 +167,9 @@ class Outbox:
             if post.message_id is None or post.channel_id is None:
                 continue
             channel = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
-            await self.pacer.wait()
             try:
-                await channel.get_partial_message(post.message_id).delete()
+                with background():
+                    await channel.get_partial_message(post.message_id).delete()
             except discord.NotFound:
                 pass  # already gone
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:

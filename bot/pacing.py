@@ -1,20 +1,41 @@
-"""Pacing for fan-outs: stay under Discord's global request limit on purpose.
+"""Pacing: every REST request the bot makes stays under Discord's global limit, on purpose.
 
 discord.py obeys per-route buckets and retries 429s, but nothing stops a big fan-out (reminder
-DMs, weekly posts to many groups) from hitting the global limit and stalling commands. A token
-bucket shared by all background sends keeps them at a steady rate below it, leaving headroom
-for interactive replies.
+DMs, weekly posts to many groups) from reaching the global limit, and then a member's own
+request (starting an exercise, sharing a plan) is refused and retried until it fails. So the
+bot's HTTP client takes a token from one bucket before every request that counts toward the
+global limit (interaction responses and their webhooks do not). A member's request goes ahead
+of the queue; background sends (marked with :func:`background`) wait for the tokens left.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+
+_BACKGROUND: contextvars.ContextVar[bool] = contextvars.ContextVar("background", default=False)
+
+
+@contextlib.contextmanager
+def background() -> Iterator[None]:
+    """Requests made inside yield to members' requests (the outbox's sends)."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
+
+
+def in_background() -> bool:
+    return _BACKGROUND.get()
 
 
 class Pacer:
-    """An async token bucket: ``await pacer.wait()`` before each request."""
+    """An async token bucket with two kinds of waiters: urgent ones (a member waiting for an
+    answer) are served first; background ones take what is left."""
 
     def __init__(
         self,
@@ -28,24 +49,30 @@ class Pacer:
         self.capacity = float(burst if burst is not None else max(1, int(rate)))
         self._tokens = self.capacity
         self._updated = time.monotonic()
-        self._lock = asyncio.Lock()
+        self._urgent = 0  # urgent callers waiting: background callers let them go first
         self.on_wait = on_wait  # told how long each caller waited (metrics)
 
-    async def wait(self, cost: float = 1.0) -> None:
+    async def wait(self, cost: float = 1.0, *, urgent: bool | None = None) -> None:
+        """Take ``cost`` tokens; ``urgent`` defaults to "not inside :func:`background`"."""
+        urgent = not in_background() if urgent is None else urgent
         began = time.monotonic()
+        if urgent:
+            self._urgent += 1
         try:
-            await self._take(cost)
+            while True:
+                self._refill()
+                # No await between the check and the take: one caller at a time gets it.
+                if self._tokens >= cost and (urgent or not self._urgent):
+                    self._tokens -= cost
+                    return
+                await asyncio.sleep(max((cost - self._tokens) / self.rate, 0.001))
         finally:
+            if urgent:
+                self._urgent -= 1
             if self.on_wait is not None:
                 self.on_wait(time.monotonic() - began)
 
-    async def _take(self, cost: float) -> None:
-        async with self._lock:
-            while True:
-                now = time.monotonic()
-                self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
-                self._updated = now
-                if self._tokens >= cost:
-                    self._tokens -= cost
-                    return
-                await asyncio.sleep((cost - self._tokens) / self.rate)
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
+        self._updated = now

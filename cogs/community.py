@@ -40,7 +40,9 @@ class Community(commands.Cog):
 
     async def retry_welcomes(self, now: datetime) -> datetime | None:
         """The scheduler job: welcomes that failed when the bot joined, tried again."""
-        return await self.bot.courier.deliver(community.WELCOME_KINDS, [], self.deliver)
+        return await self.bot.courier.deliver(
+            community.WELCOME_KINDS, [], self.deliver, keep=self.bot.owns
+        )
 
     async def deliver(self, claim: Claim) -> Result:
         """Tell whoever can act how to start: the system channel if the bot may post there,

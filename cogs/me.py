@@ -4,36 +4,41 @@ from __future__ import annotations
 
 import asyncio
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.interactions import group_id
 from bot.jobs import INTERVIEW_DAY_JOB, NUDGES_JOB
+from bot.render import calendar as render_calendar
 from bot.render import charts
-from bot.render import wins as render
-from bot.render.words import plural
+from bot.render import stats as render_stats
+from bot.render.words import day, plural
+from bot.services import calendar as calendar_service
 from bot.services import goals as goals_service
 from bot.services import interview_day as interview_day_service
 from bot.services import nudges as nudges_service
 from bot.services import privacy
 from bot.services import profile as profile_service
 from bot.services import stats as stats_service
-from bot.views import OwnedView
+from bot.views import Confirm
 from cogs._choices import ON_OFF, zone_autocomplete
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
 
 
-class ConfirmDelete(OwnedView):
+class ConfirmDelete(Confirm):
     def __init__(self, owner_id: int) -> None:
-        super().__init__(owner_id, timeout=120)
+        super().__init__(
+            owner_id, yes="Delete everything", no="Keep my data", kept="Nothing was deleted."
+        )
 
-    @discord.ui.button(label="Delete everything", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction[NextInterviewBot], _: Any) -> None:
+    async def confirmed(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
+        # Stopped before anything is deleted: a second press must not start a second deletion.
         self.stop()
         await interaction.response.edit_message(content="Deleting…", view=None)
         # Nothing more goes to this member from now on, even a reminder already being sent.
@@ -56,11 +61,6 @@ class ConfirmDelete(OwnedView):
             )
         await interaction.edit_original_response(content=text)
 
-    @discord.ui.button(label="Keep my data", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction[Any], _: Any) -> None:
-        await interaction.response.edit_message(content="Nothing was deleted.", view=None)
-        self.stop()
-
 
 class Me(commands.GroupCog, group_name="me"):
     """Your settings and your numbers; everything here is private to you."""
@@ -75,13 +75,12 @@ class Me(commands.GroupCog, group_name="me"):
     async def timezone(self, interaction: discord.Interaction[NextInterviewBot], tz: str) -> None:
         """Set your time zone: weeks, streaks and reminders follow it."""
         zone = await profile_service.set_timezone(
-            self.bot.db, self.bot.clock, interaction.user.id, tz
+            self.bot.db, self.bot.clock, interaction.user.id, tz, changes=self.bot.changes
         )
-        self.bot.poke_reminders()
         local = self.bot.clock.now().astimezone(zone)
         await interaction.response.send_message(
             f"Time zone set to **{zone.key}** (it's {local:%H:%M} on "
-            f"{render.day(local.date(), local.date())} there).",
+            f"{day(local.date(), local.date())} there).",
             ephemeral=True,
         )
 
@@ -122,15 +121,19 @@ class Me(commands.GroupCog, group_name="me"):
         """Turn follow-up reminder DMs on or off, and choose their hour."""
         enabled = state == "on"
         await profile_service.set_reminders(
-            self.bot.db, self.bot.clock, interaction.user.id, enabled, hour
+            self.bot.db,
+            self.bot.clock,
+            interaction.user.id,
+            enabled,
+            hour,
+            changes=self.bot.changes,
         )
-        self.bot.poke_reminders()
         profile = await profile_service.load(self.bot.db, self.bot.clock, interaction.user.id)
         text = (
             f"Reminders on: one DM at {profile.reminder_hour:02d}:00 ({profile.zone.key}) on "
             "days something is due."
             if enabled
-            else "Reminders off. `/followups` still lists everything."
+            else "Reminders off. `/followups list` still shows everything."
         )
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -170,6 +173,38 @@ class Me(commands.GroupCog, group_name="me"):
         )
         await interaction.response.send_message(text, ephemeral=True)
 
+    @app_commands.command(name="calendar")
+    @app_commands.describe(
+        action="rotate: a new private link (the old one stops working); off: no link at all"
+    )
+    @app_commands.choices(
+        action=[
+            app_commands.Choice(name="rotate: a new private link", value="rotate"),
+            app_commands.Choice(name="off: stop my link", value="off"),
+        ]
+    )
+    async def calendar(
+        self, interaction: discord.Interaction[NextInterviewBot], action: str
+    ) -> None:
+        """A private link that keeps your calendar app in step with your follow-ups."""
+        base_url = self.bot.settings.calendar_feed_url
+        if action == "rotate" and base_url:
+            link = await calendar_service.rotate_feed(
+                self.bot.db, self.bot.clock, user_id=interaction.user.id, base_url=base_url
+            )
+            text = render_calendar.feed_text(link)
+        elif action == "rotate":
+            text = render_calendar.NO_FEEDS
+        else:
+            # Off works even once the operator has turned links off: nothing is left behind.
+            stopped = await calendar_service.stop_feed(self.bot.db, user_id=interaction.user.id)
+            text = (
+                render_calendar.feed_off_text(stopped)
+                if stopped or base_url
+                else (render_calendar.NO_FEEDS)
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
     @app_commands.command(name="leaderboard")
     @app_commands.describe(
         visibility="hide: leave this group's leaderboard and recaps; show: return"
@@ -184,15 +219,12 @@ class Me(commands.GroupCog, group_name="me"):
         self, interaction: discord.Interaction[NextInterviewBot], visibility: str
     ) -> None:
         """Hide from (or return to) this group's leaderboard and recaps."""
-        # guild_only() is not applied to a subcommand of a group usable in DMs (/me is), so
-        # the check is made here.
-        if interaction.guild_id is None:
-            raise app_commands.NoPrivateMessage
         hidden = visibility == "hide"
         await privacy.set_hidden(
             self.bot.db,
             self.bot.clock,
-            guild_id=interaction.guild_id,
+            # guild_only() does not reach a subcommand of /me (usable in DMs): checked here.
+            guild_id=group_id(interaction),
             user_id=interaction.user.id,
             hidden=hidden,
         )
@@ -243,7 +275,7 @@ class Me(commands.GroupCog, group_name="me"):
             charts.weekly_bars, result.weekly, title="Your wins per week", goal=result.goal.count
         )
         await interaction.followup.send(
-            embed=render.stats(result),
+            embed=render_stats.stats(result),
             file=discord.File(io.BytesIO(png), filename="wins-per-week.png"),
             ephemeral=True,
         )

@@ -4,7 +4,7 @@ Services receive a :class:`Database` and call the query functions in this packag
 anywhere else.
 """
 
-from bot.db.core import Database, DatabaseError, from_db, to_db
+from bot.db.core import Database, DatabaseError, SqliteDatabase, from_db, is_database_url, to_db
 from bot.db.migrations import MIGRATIONS_DIR, Migration, MigrationError, load_migrations
 
 __all__ = [
@@ -13,7 +13,9 @@ __all__ = [
     "DatabaseError",
     "Migration",
     "MigrationError",
+    "SqliteDatabase",
     "from_db",
+    "is_database_url",
     "load_migrations",
     "to_db",
 ]

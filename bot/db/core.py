@@ -1,9 +1,15 @@
-"""Connections, pragmas, transactions, migrations and online backup.
+"""The database: one interface, two backends.
 
-Two aiosqlite connections: one writer, serialised by a lock so a transaction never interleaves
-with another coroutine's writes, and one reader, so reads in WAL mode never queue behind a
-write. Every connection is closed on every path: an aiosqlite connection owns a non-daemon
-thread, and one left open keeps the process alive.
+:class:`Database` is what services and the data layer see: reads (``fetchone``, ``fetchall``,
+``fetchval``), one atomic write at a time (``transaction``), migrations and a schema version.
+``Database.connect(target)`` opens SQLite for a file path (the default) or PostgreSQL for a
+``postgresql://`` URL (:mod:`bot.db.postgres`); queries are written once, with ``?`` (or
+``:name``) placeholders, in SQL both understand.
+
+SQLite: two aiosqlite connections, one writer, serialised by a lock so a transaction never
+interleaves with another coroutine's writes, and one reader, so reads in WAL mode never queue
+behind a write. Every connection is closed on every path: an aiosqlite connection owns a
+non-daemon thread, and one left open keeps the process alive.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import aiosqlite
 
@@ -38,6 +44,15 @@ Row = sqlite3.Row
 
 class DatabaseError(Exception):
     """A database problem a person can act on (message names the fix)."""
+
+
+class DatabaseBusy(Exception):
+    """The database could not be reached or was busy just now: try again later."""
+
+
+# What a caller may treat as "try again soon": SQLite's busy or locked file, and the server
+# backend's lost connections (raised as DatabaseBusy by bot.db.postgres).
+TRANSIENT_DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError, DatabaseBusy)
 
 
 def inserted_id(cursor: aiosqlite.Cursor) -> int:
@@ -64,18 +79,104 @@ def from_db(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
+def is_database_url(target: str | Path) -> bool:
+    """Whether ``target`` names a PostgreSQL server rather than a SQLite file."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
 class Database:
-    """The application's SQLite database. Open with ``async with Database.open(path)``."""
+    """The application's database, whichever backend. Open with ``async with
+    Database.open(path_or_url)``; the data layer's queries run unchanged on both."""
+
+    dialect: str = "sqlite"
+    # What to name in messages: the file, or the server and database (never a password).
+    target: str = ""
+
+    @classmethod
+    async def connect(cls, target: str | Path) -> Database:
+        """Open the database (migrations are separate): SQLite for a path, PostgreSQL for a
+        ``postgresql://`` URL."""
+        if is_database_url(target):
+            from bot.db.postgres import PostgresDatabase
+
+            return await PostgresDatabase.connect(str(target))
+        return await SqliteDatabase.connect(target)
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, target: str | Path, *, migrate: bool = True) -> AsyncIterator[Database]:
+        db = await cls.connect(target)
+        try:
+            if migrate:
+                await db.migrate()
+            yield db
+        finally:
+            await db.close()
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def fetchone(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> Row | None:
+        raise NotImplementedError
+
+    async def fetchall(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+        raise NotImplementedError
+
+    async def fetchval(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = await self.fetchone(query, params)
+        return None if row is None else row[0]
+
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[Any]:
+        """One atomic write; write transactions never run at the same time (the data layer
+        relies on it, as it relies on SQLite's single writer)."""
+        raise NotImplementedError
+
+    async def execute(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        """Run one write in its own transaction; returns the number of rows changed."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(query, params)
+            return int(cursor.rowcount)
+
+    async def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.transaction() as conn:
+            await conn.executemany(query, rows)
+
+    async def schema_version(self) -> int:
+        raise NotImplementedError
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def list_agg(self, expression: str) -> str:
+        """SQL for the distinct values of ``expression`` in a group, comma-separated."""
+        return f"group_concat(DISTINCT {expression})"
+
+    async def tables(self) -> list[str]:
+        """Every table of the application, in the order they were created."""
+        raise NotImplementedError
+
+    async def columns(self, table: str) -> list[str]:
+        raise NotImplementedError
+
+    async def backup(self, destination: str | Path) -> None:
+        raise NotImplementedError
+
+
+class SqliteDatabase(Database):
+    """The SQLite backend (the default): a file, one process."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
         self.path = path
+        self.target = str(path)
         self._writer = writer
         self._reader = reader
         self._write_lock = asyncio.Lock()
         self._closed = False
 
     @classmethod
-    async def connect(cls, path: str | Path) -> Self:
+    async def connect(cls, path: str | Path) -> SqliteDatabase:  # type: ignore[override]
         """Open both connections and apply the pragmas (migrations are separate).
 
         A file the bot cannot use (not a database, damaged, locked by another program,
@@ -91,17 +192,6 @@ class Database:
             await writer.close()
             raise
         return cls(path, writer, reader)
-
-    @classmethod
-    @asynccontextmanager
-    async def open(cls, path: str | Path, *, migrate: bool = True) -> AsyncIterator[Self]:
-        db = await cls.connect(path)
-        try:
-            if migrate:
-                await db.migrate()
-            yield db
-        finally:
-            await db.close()
 
     async def close(self) -> None:
         """Let SQLite refresh its planner statistics, then close both connections."""
@@ -129,14 +219,10 @@ class Database:
         async with self._reader.execute(query, params) as cursor:
             return list(await cursor.fetchall())
 
-    async def fetchval(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        row = await self.fetchone(query, params)
-        return None if row is None else row[0]
-
     # -- writes ------------------------------------------------------------------------------
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:  # type: ignore[override]
         """One atomic write: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
 
         IMMEDIATE takes the write lock up front so two transactions cannot both read and then
@@ -152,17 +238,19 @@ class Database:
             else:
                 await self._writer.commit()
 
-    async def execute(self, query: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
-        """Run one write in its own transaction; returns the number of rows changed."""
-        async with self.transaction() as conn:
-            cursor = await conn.execute(query, params)
-            return cursor.rowcount
-
-    async def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> None:
-        async with self.transaction() as conn:
-            await conn.executemany(query, rows)
-
     # -- schema ------------------------------------------------------------------------------
+
+    async def tables(self) -> list[str]:
+        query = """
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+            ORDER BY rowid
+        """
+        return [row[0] for row in await self.fetchall(query)]
+
+    async def columns(self, table: str) -> list[str]:
+        return [
+            row[0] for row in await self.fetchall("SELECT name FROM pragma_table_info(?)", (table,))
+        ]
 
     async def schema_version(self) -> int:
         async with self._writer.execute("PRAGMA user_version") as cursor:

@@ -67,9 +67,9 @@ async def claim(
         VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?, 1)
         ON CONFLICT (kind, target_id, period) DO UPDATE SET
             status = 'claimed', claimed_at = excluded.claimed_at,
-            lease_until = excluded.lease_until, attempts = attempts + 1
-        WHERE (status = 'claimed' AND lease_until <= excluded.claimed_at)
-           OR (status = 'retry' AND next_attempt_at <= excluded.claimed_at)
+            lease_until = excluded.lease_until, attempts = deliveries.attempts + 1
+        WHERE (deliveries.status = 'claimed' AND deliveries.lease_until <= excluded.claimed_at)
+           OR (deliveries.status = 'retry' AND deliveries.next_attempt_at <= excluded.claimed_at)
         RETURNING *
     """
     params = (
@@ -121,6 +121,19 @@ async def finish(
         ),
     )
     return cursor.rowcount == 1
+
+
+async def extend_leases(
+    conn: aiosqlite.Connection, attempts: dict[int, int], lease_until: datetime
+) -> None:
+    """Keep the leases of claims still being sent (each at the attempt that holds it)."""
+    query = """
+        UPDATE deliveries SET lease_until = ?
+        WHERE delivery_id = ? AND attempts = ? AND status = 'claimed'
+    """
+    await conn.executemany(
+        query, [(to_db(lease_until), delivery_id, n) for delivery_id, n in attempts.items()]
+    )
 
 
 async def record_missed(

@@ -236,7 +236,7 @@ async def latest_completed_about(
     query = """
         SELECT * FROM exercise_runs
         WHERE user_id = ? AND exercise_id = ? AND status IN ('completed', 'late')
-          AND (? IS NULL OR opportunity_id = ?)
+          AND (CAST(? AS BIGINT) IS NULL OR opportunity_id = ?)
         ORDER BY completed_at DESC, run_id DESC LIMIT 1
     """
     return await db.fetchone(query, (user_id, exercise_id, opportunity_id, opportunity_id))

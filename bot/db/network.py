@@ -49,7 +49,7 @@ async def pairs_met_between(db: Database, guild_id: int, start: datetime, end: d
             SELECT min(answered_at) AS first_yes FROM partner_pairs
             WHERE guild_id = ? AND answer = 'yes'
             GROUP BY cycle, pair_no
-        ) WHERE first_yes >= ? AND first_yes < ?
+        ) AS pairs WHERE first_yes >= ? AND first_yes < ?
     """
     return int(await db.fetchval(query, (guild_id, to_db(start), to_db(end))))
 

@@ -100,9 +100,11 @@ async def count_answer(
 ) -> None:
     """Count one cycle's check-in for a member once: True unanswered, False answered, None
     never asked (the count stays)."""
+    # The casts tell PostgreSQL the parameter's type (a bare ``? IS NULL`` has none).
     query = """
         UPDATE partner_members
-        SET unanswered = CASE WHEN ? IS NULL THEN unanswered WHEN ? THEN unanswered + 1 ELSE 0 END,
+        SET unanswered = CASE WHEN CAST(? AS INTEGER) IS NULL THEN unanswered
+                              WHEN CAST(? AS INTEGER) = 1 THEN unanswered + 1 ELSE 0 END,
             counted_cycle = ?
         WHERE guild_id = ? AND user_id = ? AND (counted_cycle IS NULL OR counted_cycle < ?)
     """

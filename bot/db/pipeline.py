@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.db.core import Database, Row, inserted_id, to_db
+from bot.db.core import Database, Row, to_db
 
 
 async def insert(
@@ -18,18 +18,26 @@ async def insert(
     stage: str,
     next_step: str | None,
     now: datetime,
+    notes: str | None = None,
+    last_contact: datetime | None = None,
 ) -> int:
+    """Add an opportunity and its "created" event. Past the lead stage, its last contact is
+    ``last_contact`` if known (an imported row's), else now."""
     query = """
         INSERT INTO opportunities (user_id, company, role, stage, next_step, last_contact_at,
-                                   created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                   created_at, updated_at, notes)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        RETURNING opportunity_id
     """
     stamp = to_db(now)
-    contact = stamp if stage != "lead" else None
-    cursor = await conn.execute(
-        query, (user_id, company, role, stage, next_step, contact, stamp, stamp)
-    )
-    opportunity_id = inserted_id(cursor)
+    contact = to_db(last_contact) if last_contact else (stamp if stage != "lead" else None)
+    async with conn.execute(
+        query, (user_id, company, role, stage, next_step, contact, stamp, stamp, notes)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None:
+        raise RuntimeError("INSERT ... RETURNING gave no row")
+    opportunity_id = int(row[0])
     await add_event(conn, opportunity_id, user_id, now, "created", stage=stage)
     return opportunity_id
 
@@ -88,11 +96,16 @@ async def touch_contact(
     conn: aiosqlite.Connection, user_id: int, opportunity_id: int, when: datetime
 ) -> None:
     """A win or a done follow-up on this opportunity counts as contact."""
+    # The later of the two, in SQL both databases speak (SQLite's two-argument max() is
+    # PostgreSQL's greatest()).
     query = """
-        UPDATE opportunities SET last_contact_at = max(coalesce(last_contact_at, ''), ?)
+        UPDATE opportunities
+        SET last_contact_at = CASE WHEN last_contact_at IS NULL OR last_contact_at < ?
+                                   THEN ? ELSE last_contact_at END
         WHERE opportunity_id = ? AND user_id = ?
     """
-    await conn.execute(query, (to_db(when), opportunity_id, user_id))
+    stamp = to_db(when)
+    await conn.execute(query, (stamp, stamp, opportunity_id, user_id))
     await add_event(conn, opportunity_id, user_id, when, "contact")
 
 
@@ -110,15 +123,35 @@ async def open_for_user(db: Database, user_id: int) -> list[Row]:
 
 
 async def search_open(db: Database, user_id: int, text: str, limit: int = 25) -> list[Row]:
+    # lower() on both sides: SQLite's LIKE ignores case, PostgreSQL's does not.
     query = """
         SELECT opportunity_id, company, role, stage FROM opportunities
         WHERE user_id = ? AND closed_at IS NULL
-          AND (company LIKE '%' || ? || '%' ESCAPE '\\' OR role LIKE '%' || ? || '%' ESCAPE '\\')
+          AND (lower(company) LIKE lower('%' || ? || '%') ESCAPE '\\'
+               OR lower(role) LIKE lower('%' || ? || '%') ESCAPE '\\')
         ORDER BY updated_at DESC, opportunity_id DESC
         LIMIT ?
     """
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return await db.fetchall(query, (user_id, escaped, escaped, limit))
+
+
+async def open_titles(conn: aiosqlite.Connection, user_id: int) -> list[Row]:
+    """Company and role of every open opportunity, read inside a write transaction (so an
+    import decides what is a duplicate from what cannot change under it)."""
+    query = "SELECT company, role FROM opportunities WHERE user_id = ? AND closed_at IS NULL"
+    async with conn.execute(query, (user_id,)) as cursor:
+        return list(await cursor.fetchall())
+
+
+async def for_export(db: Database, user_id: int) -> list[Row]:
+    """Open opportunities in the order they were added, with what the CSV export writes."""
+    query = """
+        SELECT company, role, stage, last_contact_at, next_step, notes FROM opportunities
+        WHERE user_id = ? AND closed_at IS NULL
+        ORDER BY opportunity_id
+    """
+    return await db.fetchall(query, (user_id,))
 
 
 async def in_the_works(db: Database, user_id: int) -> int:

@@ -13,20 +13,13 @@ from bot.db.core import Database
 
 async def personal_tables(db: Database) -> list[str]:
     """Tables with a ``user_id`` column, in schema order."""
-    query = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    names = [row[0] for row in await db.fetchall(query)]
-    found = []
-    for name in names:
-        columns = await db.fetchall("SELECT name FROM pragma_table_info(?)", (name,))
-        if any(column[0] == "user_id" for column in columns):
-            found.append(name)
-    return found
+    return [name for name in await db.tables() if "user_id" in await db.columns(name)]
 
 
 async def rows_for(db: Database, user_id: int) -> dict[str, list[dict[str, Any]]]:
     export: dict[str, list[dict[str, Any]]] = {}
     for table in await personal_tables(db):
-        # Table names come from sqlite_master, never from input.
+        # Table names come from the database's own catalogue, never from input.
         query = f'SELECT * FROM "{table}" WHERE user_id = ?'  # noqa: S608
         export[table] = [dict(row) for row in await db.fetchall(query, (user_id,))]
     return export

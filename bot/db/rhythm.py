@@ -10,7 +10,8 @@ from bot.db.core import Database, Row, to_db
 
 # "The latest win" only among times that can be read: a damaged row (text that is not a time,
 # which sorts after every real one) must not hide the real latest win or break its reader.
-READABLE = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*'"
+# A range rather than a pattern: the same on SQLite and PostgreSQL, and an index can use it.
+READABLE = "BETWEEN '0000-00-00T' AND '9999-99-99U'"
 
 
 async def set_group_field(
@@ -53,8 +54,8 @@ async def set_schedule(
         INSERT INTO group_schedules (guild_id, post, weekday, minute, enabled, updated_at)
         VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (guild_id, post) DO UPDATE SET
-            weekday = coalesce(excluded.weekday, weekday),
-            minute = coalesce(excluded.minute, minute),
+            weekday = coalesce(excluded.weekday, group_schedules.weekday),
+            minute = coalesce(excluded.minute, group_schedules.minute),
             enabled = excluded.enabled, updated_at = excluded.updated_at
     """
     await conn.execute(query, (guild_id, post, weekday, minute, int(enabled), to_db(now)))
@@ -159,7 +160,7 @@ async def inactive_candidates(db: Database) -> list[Row]:
                (SELECT min(joined_at) FROM members AS mm WHERE mm.user_id = m.user_id)
                    AS first_seen,
                (SELECT max(w.happened_at) FROM wins AS w
-                WHERE w.user_id = m.user_id AND w.happened_at GLOB {READABLE})
+                WHERE w.user_id = m.user_id AND w.happened_at {READABLE})
                    AS last_win
         FROM members AS m
         JOIN guilds AS g ON g.guild_id = m.guild_id
@@ -176,7 +177,7 @@ async def inactive_candidates(db: Database) -> list[Row]:
 
 async def last_win_of(db: Database, user_id: int) -> str | None:
     query = f"""
-        SELECT max(happened_at) FROM wins WHERE user_id = ? AND happened_at GLOB {READABLE}
+        SELECT max(happened_at) FROM wins WHERE user_id = ? AND happened_at {READABLE}
     """  # noqa: S608 - a constant
     return await db.fetchval(query, (user_id,))
 

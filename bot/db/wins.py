@@ -61,8 +61,9 @@ async def recent_same(
     """The id of an identical win the member logged since ``since``, if any."""
     query = """
         SELECT win_id FROM wins
-        WHERE user_id = ? AND kind = ? AND who = ? AND note IS ? AND happened_on = ?
-          AND opportunity_id IS ? AND created_at >= ?
+        WHERE user_id = ? AND kind = ? AND who = ? AND coalesce(note, '') = coalesce(?, '')
+          AND happened_on = ? AND coalesce(opportunity_id, 0) = coalesce(?, 0)
+          AND created_at >= ?
         ORDER BY win_id DESC LIMIT 1
     """
     params = (user_id, kind, who, note, happened_on.isoformat(), opportunity_id, to_db(since))
@@ -201,7 +202,7 @@ async def group_last_win_days(db: Database, guild_id: int) -> dict[int, str]:
     """The day of each member's latest win, as they lived it (ISO dates)."""
     query = """
         SELECT user_id, max(happened_on) FROM group_wins
-        WHERE guild_id = ? AND happened_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+        WHERE guild_id = ? AND happened_on BETWEEN '0000-00-00' AND '9999-99-99'
         GROUP BY user_id
     """
     return {row[0]: row[1] for row in await db.fetchall(query, (guild_id,))}

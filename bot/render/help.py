@@ -33,8 +33,17 @@ INTRO = (
 )
 
 
-def help_embeds(entries: list[CommandEntry]) -> list[discord.Embed]:
-    """Embeds listing every command, grouped by top-level command, split to fit Discord."""
+def organisers_note(withheld: list[str]) -> str:
+    names = ", ".join(f"`/{name}`" for name in withheld)
+    return f"Organisers (Manage Server) also have {names}: their /help lists it."
+
+
+def help_embeds(
+    entries: list[CommandEntry], withheld: list[str] | None = None
+) -> list[discord.Embed]:
+    """Embeds listing the commands, grouped by top-level command, split to fit Discord;
+    ``withheld`` names the top-level commands left out for needing a permission the reader
+    lacks (a line says they exist)."""
     groups: dict[str, list[CommandEntry]] = {}
     for entry in sorted(entries, key=lambda e: e.path):
         groups.setdefault(entry.path.split(" ", 1)[0], []).append(entry)
@@ -52,5 +61,7 @@ def help_embeds(entries: list[CommandEntry]) -> list[discord.Embed]:
             embeds.append(embed)
             embed = discord.Embed(title="Next Interview: commands (cont.)", colour=BRAND_COLOUR)
         embed.add_field(name=name, value=value, inline=False)
+    if withheld:
+        embed.set_footer(text=organisers_note(sorted(withheld)))
     embeds.append(embed)
     return embeds

@@ -27,16 +27,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.clock import Clock
+from bot.clock import Clock, sleep_until
 from bot.db import Database
 from bot.db import deliveries as deliveries_db
 from bot.db import people as people_db
+from bot.db.core import TRANSIENT_DB_ERRORS
 from bot.db.deliveries import Claimed
 from bot.nonce import nonce_for
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=90)  # far longer than one send, well inside Discord's nonce window
+# A claim's lease, renewed while its send is in flight: a process that dies (kill -9, a power
+# cut) leaves its claims free for another process within this, well inside Discord's nonce
+# window, however long a live process's sends take.
+LEASE = timedelta(seconds=30)
+RENEW_EVERY = timedelta(seconds=10)
 FIRST_RETRY = timedelta(seconds=30)
 MAX_BACKOFF = timedelta(minutes=30)
 BLOCKED_RETRY = timedelta(minutes=30)  # a missing permission: ask again, not hammer
@@ -123,10 +128,10 @@ def backoff(attempts: int, outcome: Outcome) -> timedelta:
 
 
 def is_transient_error(error: BaseException) -> bool:
-    """Errors of our own side that pass: the database busy or locked by another writer."""
-    return isinstance(error, sqlite3.OperationalError) and (
-        "locked" in str(error) or "busy" in str(error)
-    )
+    """Errors of our own side that pass: the database busy, locked or out of reach."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "locked" in str(error) or "busy" in str(error)
+    return isinstance(error, TRANSIENT_DB_ERRORS)
 
 
 class Courier:
@@ -148,18 +153,31 @@ class Courier:
         # Members who just deleted their data: nothing more is sent to them by this process,
         # even an item rendered a moment before the delete.
         self.forgotten: set[int] = set()
+        # Claims being sent right now (delivery id -> attempt), their leases kept alive.
+        self._inflight: dict[int, int] = {}
+        self._renewer: asyncio.Task[None] | None = None
 
     def stop(self) -> None:
         """Claim nothing more; items already claimed finish or are released."""
         self.stopping = True
+        if self._renewer is not None:
+            # Leases of sends cut short now run out, and another start takes them over.
+            self._renewer.cancel()
 
     async def deliver(
-        self, kinds: dict[str, timedelta], due: Iterable[Due], send: Send
+        self,
+        kinds: dict[str, timedelta],
+        due: Iterable[Due],
+        send: Send,
+        *,
+        keep: Callable[[Due], bool] | None = None,
     ) -> datetime | None:
         """Send everything of ``kinds`` that is due (the items given, plus earlier ones whose
         lease ran out or whose retry time came), then say when an unfinished one is next due.
 
-        ``kinds`` maps each kind to its grace window: past it, an item is given up.
+        ``kinds`` maps each kind to its grace window: past it, an item is given up. ``keep``
+        says which items this process sends (with shards over several processes, a group's
+        posts go out from the process that holds its shard); the others are left to theirs.
         """
         now = self.clock.now()
         await self._give_up_expired(kinds, now)
@@ -176,6 +194,8 @@ class Courier:
             )
         for item in due:
             items.setdefault((item.kind, item.target_id, item.period), item)
+        if keep is not None:
+            items = {key: item for key, item in items.items() if keep(item)}
         gate = asyncio.Semaphore(self.fanout)
 
         async def one(item: Due) -> bool:
@@ -204,7 +224,7 @@ class Courier:
                 given_up = await deliveries_db.give_up_expired(
                     conn, list(kinds), {k: now - g for k, g in kinds.items()}, now
                 )
-        except sqlite3.OperationalError as exc:
+        except TRANSIENT_DB_ERRORS as exc:
             log.warning("Could not close expired deliveries now (%s); later", exc)
             return
         if given_up:
@@ -228,13 +248,21 @@ class Courier:
                     user_id=item.user_id,
                     guild_id=item.guild_id,
                 )
-        except sqlite3.OperationalError as exc:
+        except TRANSIENT_DB_ERRORS as exc:
             # Not claimed, so nothing is lost: the next run (soon, see next_wake) tries again.
             log.warning("Could not claim %s/%s (%s); will retry", item.kind, item.target_id, exc)
             return False
         if row is None:
             return True  # finished already, or someone else holds it
         claim = Claim.of(row)
+        self._inflight[claim.delivery_id] = claim.attempts
+        self._keep_leases()
+        try:
+            return await self._send(claim, send)
+        finally:
+            self._inflight.pop(claim.delivery_id, None)
+
+    async def _send(self, claim: Claim, send: Send) -> bool:
         if claim.user_id is not None and claim.user_id in self.forgotten:
             await self._record(
                 claim, Result(Outcome.SKIPPED, detail="the member deleted their data")
@@ -253,6 +281,24 @@ class Courier:
             result = self._unexpected(claim, exc)
         await self._record(claim, result)
         return True
+
+    def _keep_leases(self) -> None:
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.create_task(self._renew(), name="delivery-leases")
+
+    async def _renew(self) -> None:
+        """While sends are in flight, push their leases forward: only a dead process's
+        claims run out."""
+        while self._inflight:
+            await sleep_until(self.clock, self.clock.now() + RENEW_EVERY)
+            if not self._inflight:
+                return
+            now = self.clock.now()
+            try:
+                async with self.db.transaction() as conn:
+                    await deliveries_db.extend_leases(conn, dict(self._inflight), now + LEASE)
+            except TRANSIENT_DB_ERRORS as exc:
+                log.warning("Could not renew delivery leases (%s); retrying", exc)
 
     def _unexpected(self, claim: Claim, exc: Exception) -> Result:
         if is_transient_error(exc):
@@ -295,7 +341,7 @@ class Courier:
                     # Closed DMs stop every kind of DM until the member is back (a plain
                     # flag for services: no Discord error code travels further than here).
                     await people_db.mark_dm_closed(conn, claim.user_id, now)
-        except sqlite3.OperationalError as exc:
+        except TRANSIENT_DB_ERRORS as exc:
             # The lease runs out and the item is claimed again; if it was sent, the nonce
             # makes Discord answer with the message it already has.
             log.warning("Could not record delivery %s (%s)", claim.delivery_id, exc)
@@ -316,7 +362,7 @@ class Courier:
                     detail="the bot stopped before sending",
                     next_attempt_at=now,
                 )
-        except sqlite3.OperationalError as exc:
+        except TRANSIENT_DB_ERRORS as exc:
             log.warning("Could not release delivery %s (%s)", claim.delivery_id, exc)
 
 
@@ -337,7 +383,7 @@ async def record_missed(db: Database, clock: Clock, items: Iterable[Due], why: s
                     user_id=item.user_id,
                     guild_id=item.guild_id,
                 )
-        except sqlite3.OperationalError as exc:
+        except TRANSIENT_DB_ERRORS as exc:
             log.warning("Could not note a missed delivery (%s)", exc)
             return
 

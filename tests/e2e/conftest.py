@@ -14,6 +14,7 @@ from bot.app import Running
 from bot.clock import ManualClock
 from bot.local import local_bot, make_token
 from discord_emulator import Emulator, Guild, Person
+from tests.databases import TEST_DATABASE_URL, create_database, drop_database
 
 START = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)  # a Monday morning
 
@@ -47,8 +48,16 @@ def alice(emulator: Emulator, guild: Guild) -> Person:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "nextinterview.db"
+async def db_path(tmp_path: Path) -> AsyncIterator[Path | str]:
+    """The bot's database: a SQLite file, or a fresh PostgreSQL database (TEST_DATABASE_URL)."""
+    if TEST_DATABASE_URL is None:
+        yield tmp_path / "nextinterview.db"
+        return
+    url = await create_database()
+    try:
+        yield url
+    finally:
+        await drop_database(url)
 
 
 BotFactory = Callable[..., AbstractAsyncContextManager[Running]]

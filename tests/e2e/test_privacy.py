@@ -106,12 +106,7 @@ async def test_delete_removes_every_row_and_keeps_others(
 
 
 async def test_schema_has_no_forgotten_personal_table(bot: Running) -> None:
-    all_tables = {
-        r[0]
-        for r in await bot.db.fetchall(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    }
+    all_tables = set(await bot.db.tables())
     personal = set(await personal_tables(bot.db))
     assert all_tables - personal == NOT_PERSONAL, (
         "a table without user_id: add the column (so export/delete find it) or list it in "

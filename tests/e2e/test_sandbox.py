@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.sqlite_only  # the sandbox keeps its state in a SQLite file
+
 SESSION = [
     ":help",
     ":who",

@@ -33,6 +33,8 @@ from bot.db.core import describe_problem
 from bot.local import make_token
 from discord_emulator import Emulator
 
+pytestmark = pytest.mark.sqlite_only  # damaged, locked and read-only SQLite files
+
 TOKEN = make_token()
 AS_ROOT = os.geteuid() == 0
 # Run the rest with $1 (a file or folder) on a read-only bind mount only this process tree sees,

@@ -41,7 +41,10 @@ RESTART_AFTER = timedelta(seconds=100)  # longer than a claim's lease: abandoned
 SIGTERM_LIMIT = 10.0  # seconds the process may take to exit after SIGTERM
 FINISH_TIMEOUT = 120.0
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [
+    pytest.mark.timeout(300),
+    pytest.mark.sqlite_only,
+]  # the rehearsal reads the SQLite ledger directly
 
 
 @dataclass

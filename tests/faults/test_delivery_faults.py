@@ -141,6 +141,7 @@ async def test_an_answer_lost_after_discords_write_is_not_sent_twice(
     assert await statuses(bot, "post:checkin") == Counter(sent=2)
 
 
+@pytest.mark.sqlite_only  # holds the SQLite file with a second connection
 async def test_a_locked_database_mid_batch_delays_but_loses_nothing(
     emulator: Emulator, bot: Running, clock: ManualClock, guild: Guild, db_path: Path
 ) -> None:

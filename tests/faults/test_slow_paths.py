@@ -7,11 +7,14 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bot.app import Running
 from bot.interactions import incident_text
 from discord_emulator import Emulator, Person
 
 
+@pytest.mark.sqlite_only  # holds the SQLite file with a second connection
 async def test_win_answers_in_time_while_the_database_is_locked(
     emulator: Emulator, bot: Running, alice: Person, db_path: Path
 ) -> None:

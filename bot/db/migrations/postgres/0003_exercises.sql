@@ -1,0 +1,1 @@
+-- Folded into 0001 for PostgreSQL, which started at version 7.
