@@ -20,7 +20,7 @@ from bot.app import Running
 from bot.clock import ManualClock
 from bot.local import local_bot, make_token
 from bot.transcript import Transcript
-from discord_emulator import Emulator, Guild, Message, Person
+from discord_emulator import Emulator, Guild, Message, Person, Reply
 
 DEMO_START = datetime(2026, 11, 16, 7, 30, tzinfo=UTC)  # Monday morning in London
 RIGHT_JOB_FIRST = ("Head of Data", "120k EUR", "Own the data platform and a team of six")
@@ -314,7 +314,7 @@ class Demo:
             recap = next(
                 m for m in reversed(self.emulator.sent_messages) if "Friday recap" in m.text()
             )
-            t.expect("@" in recap.content or recap.embeds, "the recap was posted")
+            t.expect("@" in recap.content or bool(recap.embeds), "the recap was posted")
             await self.at(
                 running,
                 datetime(2026, 11, 22, 18, 0, 30, tzinfo=UTC),
@@ -329,10 +329,10 @@ class Demo:
             stats = await self.slash(self.alice, "me stats")
             for name, data in stats.attachments:
                 (self.out / f"alice-{name}").write_bytes(data)
-            private = ("Dana knows the VP", "200k a year", "Head of Data")
+            secrets = ("Dana knows the VP", "200k a year", "Head of Data")
             leaked = [
                 s
-                for s in private
+                for s in secrets
                 for m in self.emulator.sent_messages
                 if m.guild_id and not m.ephemeral and s in m.text()
             ]
@@ -340,7 +340,7 @@ class Demo:
         t.expect(not self.emulator.errors, "Discord accepted every request the bot made")
 
 
-async def who_click_modal(demo: Demo, person: Person, message: Message, label: str) -> object:
+async def who_click_modal(demo: Demo, person: Person, message: Message, label: str) -> Reply:
     demo.t.said(person.name, "clicks", f"[{label}]")
     reply = await person.click(message, label)
     demo.t.flush()

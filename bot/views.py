@@ -201,7 +201,15 @@ class Form(discord.ui.Modal):
     """A modal whose failures reach the member like any command's (discord.py would only log
     them, and the member would see "Something went wrong" with nothing in our logs)."""
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+    async def on_error(
+        self,
+        interaction: discord.Interaction[Any],
+        error: Exception,
+        item: discord.ui.Item[Any] | None = None,
+        /,
+    ) -> None:
+        # discord.py calls a modal's on_error without an item (Modal narrows View's
+        # signature); the optional ``item`` makes this override valid for both.
         await handle_interaction_error(interaction, error)
 
 

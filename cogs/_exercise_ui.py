@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
@@ -99,7 +100,10 @@ async def send_turn(
     if turn.prompt is not None:
         view = question_view(turned)
         embed = render.prompt_embed(turned.exercise, turn.prompt)
-        await channel.send(embed=embed, **({"view": view} if view else {}))
+        if view is None:
+            await channel.send(embed=embed)
+        else:
+            await channel.send(embed=embed, view=view)
     if turn.completed:
         await _send_completion(channel, turned)
     if turn.late_answered:
@@ -116,7 +120,10 @@ async def _send_completion(channel: discord.abc.Messageable, turned: runs.RunTur
     share = discord.ui.View(timeout=None)
     if turned.exercise.share:
         share.add_item(ShareButton(turned.run_id))
-    await channel.send(embed=embeds[-1], **({"view": share} if share.children else {}))
+    if share.children:
+        await channel.send(embed=embeds[-1], view=share)
+    else:
+        await channel.send(embed=embeds[-1])
     if turned.created:
         # One line per planned item: a long list from the answers must still fit one message.
         lines = "\n".join(f"- {c}" for c in turned.created)
@@ -160,7 +167,7 @@ async def _answer_component(
 
 
 async def ask_late_question(
-    bot: NextInterviewBot, user: discord.abc.User, run_id: int, step_id: str
+    bot: NextInterviewBot, user: discord.User | discord.Member, run_id: int, step_id: str
 ) -> None:
     """An exercise was waiting for this follow-up (e.g. "what did they suggest?"): ask now,
     under the member's lock like every other change to a run."""
@@ -236,7 +243,8 @@ class ChoiceMenu(
         return cls(int(match["run"]), match["key"])
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
-        values = list((interaction.data or {}).get("values", []))  # type: ignore[union-attr]
+        data: Mapping[str, Any] = interaction.data or {}
+        values = list(data.get("values", []))
         await _answer_component(interaction, self.run_id, self.key, values)
 
 

@@ -4,6 +4,7 @@ that timed out is run again with the command."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -119,18 +120,20 @@ class ImportView(OwnedView):
         return options
 
     # -- presses -------------------------------------------------------------------------------
+    # Each is an item's callback, which discord.py types for an interaction with any client.
 
     def _chosen(self, interaction: discord.Interaction[Any]) -> str:
-        values = (interaction.data or {}).get("values") or [""]
+        data: Mapping[str, Any] = interaction.data or {}
+        values = data.get("values") or [""]
         return str(values[0])
 
     async def _show(
         self,
-        interaction: discord.Interaction[NextInterviewBot],
+        interaction: discord.Interaction[Any],
         mapping: dict[str, int | None],
         preset_key: str | None = None,
     ) -> None:
-        bot = interaction.client
+        bot: NextInterviewBot = interaction.client
         preview = self.preview
         preset = PRESETS.get(preset_key or preview.preset.key, preview.preset)
         self.preview = await pipeline_import.preview(
@@ -144,19 +147,19 @@ class ImportView(OwnedView):
         self.build()
         await interaction.response.edit_message(embed=render.preview_embed(self.preview), view=self)
 
-    async def pick_preset(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def pick_preset(self, interaction: discord.Interaction[Any]) -> None:
         preset = PRESETS.get(self._chosen(interaction), self.preview.preset)
         mapping = guess_mapping(self.preview.table, preset)
         await self._show(interaction, mapping, preset.key)
 
-    async def pick_field(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def pick_field(self, interaction: discord.Interaction[Any]) -> None:
         chosen = self._chosen(interaction)
         if chosen in FIELDS:
             self.field = chosen
         self.build()
         await interaction.response.edit_message(view=self)
 
-    async def pick_column(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def pick_column(self, interaction: discord.Interaction[Any]) -> None:
         chosen = self._chosen(interaction)
         headers = self.preview.table.headers
         column = int(chosen) if chosen.isdigit() and int(chosen) < len(headers) else None
@@ -168,13 +171,13 @@ class ImportView(OwnedView):
         mapping[self.field] = column
         await self._show(interaction, mapping)
 
-    async def import_rows(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def import_rows(self, interaction: discord.Interaction[Any]) -> None:
         if self.finished:
             await interaction.response.send_message("Already done.", ephemeral=True)
             return
         self.finished = True
         self.stop()
-        bot = interaction.client
+        bot: NextInterviewBot = interaction.client
         result = await pipeline_import.run(
             bot.db,
             bot.clock,
@@ -186,7 +189,7 @@ class ImportView(OwnedView):
             content=render.imported_text(result), embed=None, view=None
         )
 
-    async def cancel(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def cancel(self, interaction: discord.Interaction[Any]) -> None:
         self.finished = True
         self.stop()
         await interaction.response.edit_message(content=render.CANCELLED, embed=None, view=None)

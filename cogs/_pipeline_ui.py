@@ -6,21 +6,21 @@ the opportunity as it is now."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypedDict
 
 import discord
 
 from bot.render import pipeline as render
+from bot.render.limits import BUTTON_LABEL, SELECT_OPTION_LABEL, SELECT_OPTIONS, clip
 from bot.services import pipeline as pipeline_service
 from bot.services.kinds import Stage
-from bot.views import GuardedItem, OwnedView
+from bot.views import AnswerButton, GuardedItem, OwnedView
 
 if TYPE_CHECKING:
     from bot.client import NextInterviewBot
 
 STAGES = "|".join(s.value for s in Stage)
-SELECT_LIMIT = 25
 
 
 async def answer_move(
@@ -61,7 +61,7 @@ class MoveButton(
     def __init__(self, opportunity_id: int, stage: str, label: str, *, sure: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label[:80],
+                label=clip(label, BUTTON_LABEL),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"ni:mv:{opportunity_id}:{stage}{':sure' if sure else ''}",
             )
@@ -115,7 +115,7 @@ class SettleButton(
     def __init__(self, opportunity_id: int, how: str, label: str) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label[:80],
+                label=clip(label, BUTTON_LABEL),
                 style=discord.ButtonStyle.danger if how == "drop" else discord.ButtonStyle.primary,
                 custom_id=f"ni:cf:{opportunity_id}:{how}",
             )
@@ -134,8 +134,8 @@ class SettleButton(
             user_id=interaction.user.id,
             opportunity_id=self.opportunity_id,
             keep_one=self.how == "keep",
+            changes=bot.changes,
         )
-        bot.poke_reminders()
         await interaction.response.send_message(render.settled(result), ephemeral=True)
 
 
@@ -153,7 +153,8 @@ def settle_view(opportunity_id: int, open_follow_ups: int) -> discord.ui.View:
 def _chosen(interaction: discord.Interaction[Any]) -> list[int]:
     """The opportunities picked in a select, as ids (values come from the client: anything
     that is not a plain number is ignored, and only the member's own open ones are acted on)."""
-    values = (interaction.data or {}).get("values") or []
+    data: Mapping[str, Any] = interaction.data or {}
+    values = data.get("values") or []
     return [int(v) for v in values if isinstance(v, str) and v.isdigit() and len(v) < 20]
 
 
@@ -163,15 +164,14 @@ async def _act_on_others(
     bot = interaction.client
     if how == "warm":
         kept = await pipeline_service.keep_warm(
-            bot.db, bot.clock, user_id=interaction.user.id, opportunity_ids=ids
+            bot.db, bot.clock, user_id=interaction.user.id, opportunity_ids=ids, changes=bot.changes
         )
         text = render.kept_warm(kept)
     else:
         titles = await pipeline_service.withdraw(
-            bot.db, bot.clock, user_id=interaction.user.id, opportunity_ids=ids
+            bot.db, bot.clock, user_id=interaction.user.id, opportunity_ids=ids, changes=bot.changes
         )
         text = render.withdrawn(titles)
-    bot.poke_reminders()
     await interaction.response.send_message(text, ephemeral=True)
 
 
@@ -193,9 +193,11 @@ class OthersSelect(
     ) -> None:
         choices = [
             discord.SelectOption(
-                label=o.title[:100], value=str(o.opportunity_id), description=o.stage.value
+                label=clip(o.title, SELECT_OPTION_LABEL),
+                value=str(o.opportunity_id),
+                description=o.stage.value,
             )
-            for o in (options or [])[:SELECT_LIMIT]
+            for o in (options or [])[:SELECT_OPTIONS]
         ]
         super().__init__(
             discord.ui.Select(
@@ -216,36 +218,27 @@ class OthersSelect(
         await _act_on_others(interaction, self.how, _chosen(interaction))
 
 
-class OthersAllButton(
-    GuardedItem,
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=r"ni:owall:(?P<how>warm|withdraw):(?P<opp>\d+)",
-):
+class OthersAllButton(AnswerButton, template=r"ni:owall:(?P<answer>warm|withdraw):(?P<opp>\d+)"):
     """Every other opportunity open when the offer was accepted, at once: keep all warm, or
-    close all as withdrawn (one added since is left alone)."""
+    close all as withdrawn (one added since is left alone). The answer comes first in the id
+    (unlike other answers) so that buttons sent before it was an AnswerButton still work."""
 
-    def __init__(self, how: str, accepted_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Keep all warm" if how == "warm" else "Close all as withdrawn",
-                style=discord.ButtonStyle.primary
-                if how == "warm"
-                else discord.ButtonStyle.secondary,
-                custom_id=f"ni:owall:{how}:{accepted_id}",
-            )
-        )
-        self.how, self.accepted_id = how, accepted_id
+    ANSWERS: ClassVar[dict[str, str]] = {
+        "warm": "Keep all warm",
+        "withdraw": "Close all as withdrawn",
+    }
+    STYLES: ClassVar[dict[str, discord.ButtonStyle]] = {"warm": discord.ButtonStyle.primary}
 
-    @classmethod
-    def from_match(cls, match: re.Match[str], item: Any) -> OthersAllButton:
-        return cls(match["how"], int(match["opp"]))
+    def __init__(self, answer: str, accepted_id: int) -> None:
+        super().__init__(f"ni:owall:{answer}:{accepted_id}", answer)
+        self.accepted_id = accepted_id
 
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
         ids = await pipeline_service.open_at_acceptance(
             bot.db, user_id=interaction.user.id, accepted_id=self.accepted_id
         )
-        await _act_on_others(interaction, self.how, ids)
+        await _act_on_others(interaction, self.answer, ids)
 
 
 def others_view(accepted_id: int, others: list[pipeline_service.Opportunity]) -> discord.ui.View:
@@ -260,6 +253,16 @@ def others_view(accepted_id: int, others: list[pipeline_service.Opportunity]) ->
 # -- a duplicate -----------------------------------------------------------------------------
 
 
+class AddOptions(TypedDict):
+    """What /pipeline add was given, kept to add it anyway."""
+
+    company: str
+    role: str | None
+    stage: str | None
+    next_step: str | None
+    follow_up: str | None
+
+
 AddedReply = Callable[
     [discord.Interaction["NextInterviewBot"], pipeline_service.Added], Awaitable[None]
 ]
@@ -269,9 +272,7 @@ class DuplicateView(OwnedView):
     """The same company and role is already open: open that one, or add this one anyway
     (``reply`` then answers as for any add)."""
 
-    def __init__(
-        self, owner_id: int, existing_id: int, add: dict[str, Any], reply: AddedReply
-    ) -> None:
+    def __init__(self, owner_id: int, existing_id: int, add: AddOptions, reply: AddedReply) -> None:
         super().__init__(owner_id)
         self.existing_id, self.add, self.reply = existing_id, add, reply
         self.added = False
@@ -297,7 +298,12 @@ class DuplicateView(OwnedView):
         self.added = True
         bot = interaction.client
         result = await pipeline_service.add(
-            bot.db, bot.clock, user_id=self.owner_id, allow_duplicate=True, **self.add
+            bot.db,
+            bot.clock,
+            user_id=self.owner_id,
+            allow_duplicate=True,
+            changes=bot.changes,
+            **self.add,
         )
         if isinstance(result, pipeline_service.Added):
             await self.reply(interaction, result)

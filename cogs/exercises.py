@@ -92,7 +92,9 @@ class Exercises(commands.GroupCog, group_name="exercise"):
 
     @app_commands.command(name="start")
     @app_commands.describe(name="Which exercise", opportunity="An opportunity it is about")
-    @app_commands.autocomplete(name=exercise_autocomplete, opportunity=opportunity_autocomplete)
+    # One decorator per kind of value: discord.py types each with a single choice type.
+    @app_commands.autocomplete(name=exercise_autocomplete)
+    @app_commands.autocomplete(opportunity=opportunity_autocomplete)
     async def start(
         self,
         interaction: discord.Interaction[NextInterviewBot],

@@ -21,7 +21,7 @@ from bot.render.words import day, plural
 from bot.services import calendar as calendar_service
 from bot.services import followups as followups_service
 from bot.services.delivery import SENT_NOTHING, Claim, Outcome, Result, earliest
-from bot.views import STALE_BUTTON, GuardedItem, OwnedView
+from bot.views import STALE_BUTTON, GuardedItem, PagedView
 from cogs._exercise_ui import ask_late_question
 
 if TYPE_CHECKING:
@@ -61,17 +61,24 @@ class FollowUpButton(
         user_id = interaction.user.id
         if self.action == "done":
             item = await followups_service.mark_done(
-                bot.db, bot.clock, user_id=user_id, follow_up_id=self.follow_up_id
+                bot.db,
+                bot.clock,
+                user_id=user_id,
+                follow_up_id=self.follow_up_id,
+                changes=bot.changes,
             )
             text = f"Done: {item.reason} ({item.person}). Logged as a follow-up win."
             if item.run_id is not None and item.late_step:
                 await interaction.response.send_message(text, ephemeral=True)
                 await ask_late_question(bot, interaction.user, item.run_id, item.late_step)
-                bot.poke_reminders()
                 return
         elif self.action == "drop":
             item = await followups_service.drop(
-                bot.db, bot.clock, user_id=user_id, follow_up_id=self.follow_up_id
+                bot.db,
+                bot.clock,
+                user_id=user_id,
+                follow_up_id=self.follow_up_id,
+                changes=bot.changes,
             )
             text = f"Dropped: {item.reason} ({item.person})."
         else:
@@ -81,9 +88,9 @@ class FollowUpButton(
                 user_id=user_id,
                 follow_up_id=self.follow_up_id,
                 span=self.action,
+                changes=bot.changes,
             )
             text = snoozed_text(snoozed)
-        bot.poke_reminders()
         await interaction.response.send_message(text, ephemeral=True)
 
 
@@ -174,23 +181,22 @@ def reminder_view(items: list[followups_service.FollowUp], day: date, page: int)
     return view
 
 
-class FollowUpPager(OwnedView):
+class FollowUpPager(PagedView):
+    """The member's follow-ups, a page at a time, with five buttons for each."""
+
     def __init__(self, owner_id: int, listing: followups_service.FollowUpList) -> None:
-        super().__init__(owner_id)
         self.listing = listing
-        self.page = 0
-        self.pages = max(1, math.ceil(len(listing.all) / PER_PAGE))
-        self.render_page()
+        super().__init__(owner_id, pages_of(listing.all), row=4)
 
     def items(self) -> list[followups_service.FollowUp]:
         return self.listing.all[self.page * PER_PAGE : (self.page + 1) * PER_PAGE]
 
-    def embed(self) -> discord.Embed:
+    def page_embed(self) -> discord.Embed:
         return render.follow_ups(
             self.listing, self.items(), self.page, self.pages, first=self.page * PER_PAGE + 1
         )
 
-    def render_page(self) -> None:
+    def refresh(self) -> None:
         self.clear_items()
         first = self.page * PER_PAGE + 1
         for row, item in enumerate(buttons_for(self.items(), numbered=True, first=first)):
@@ -199,22 +205,7 @@ class FollowUpPager(OwnedView):
         if self.pages > 1:
             self.add_item(self.previous)
             self.add_item(self.next)
-            self.previous.disabled = self.page == 0
-            self.next.disabled = self.page >= self.pages - 1
-
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, row=4)
-    async def previous(
-        self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]
-    ) -> None:
-        self.page -= 1
-        self.render_page()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, row=4)
-    async def next(self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]) -> None:
-        self.page += 1
-        self.render_page()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
+        super().refresh()
 
 
 class FollowUps(commands.GroupCog, group_name="followups"):
@@ -234,9 +225,7 @@ class FollowUps(commands.GroupCog, group_name="followups"):
         listing = await followups_service.listing(
             self.bot.db, self.bot.clock, user_id=interaction.user.id
         )
-        pager = FollowUpPager(interaction.user.id, listing)
-        await interaction.response.send_message(embed=pager.embed(), view=pager, ephemeral=True)
-        pager.message = await interaction.original_response()
+        await FollowUpPager(interaction.user.id, listing).send(interaction)
 
     @app_commands.command(name="calendar")
     async def calendar(self, interaction: discord.Interaction[NextInterviewBot]) -> None:

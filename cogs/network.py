@@ -47,8 +47,9 @@ class CheerModal(Form):
         )
         self.add_item(self.line)
 
-    async def on_submit(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
-        bot = interaction.client
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        # discord.py types a modal's interaction for any client; this bot's modals run in it.
+        bot: NextInterviewBot = interaction.client
         if interaction.guild_id is None:
             await interaction.response.send_message(NOT_HERE, ephemeral=True)
             return

@@ -10,11 +10,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.interactions import handle_interaction_error
-from bot.jobs import INTERVIEW_DAY_JOB
 from bot.render import interview_day as render_interview_day
 from bot.render import pipeline as render_pipeline
 from bot.render import pipeline_import as render_import
+from bot.render.limits import (
+    FIELD_DESCRIPTION,
+    FIELD_LABEL,
+    MODAL_TITLE,
+    SELECT_OPTION_LABEL,
+    SELECT_OPTIONS,
+    TEXT_INPUT_PLACEHOLDER,
+    clip,
+)
 from bot.render.words import day
 from bot.services import interview_day, pipeline_import, tracker_csv
 from bot.services import pipeline as pipeline_service
@@ -22,10 +29,17 @@ from bot.services import target as target_service
 from bot.services import wins as wins_service
 from bot.services.kinds import Outcome, Stage
 from bot.services.tracker_presets import PRESETS
-from bot.views import OwnedView, send_pages
+from bot.views import Form, OwnedView, send_pages
 from cogs._choices import follow_up_autocomplete, opportunity_autocomplete
 from cogs._pipeline_import import ImportView
-from cogs._pipeline_ui import DYNAMIC_ITEMS, DuplicateView, answer_move, others_view, settle_view
+from cogs._pipeline_ui import (
+    DYNAMIC_ITEMS,
+    AddOptions,
+    DuplicateView,
+    answer_move,
+    others_view,
+    settle_view,
+)
 from cogs.wins import announce_win
 
 if TYPE_CHECKING:
@@ -61,11 +75,11 @@ class SettleView(OwnedView):
         )
 
 
-class TargetModal(discord.ui.Modal):
+class TargetModal(Form):
     """Salary offered, and meets / falls short for each other criterion of the target."""
 
     def __init__(self, opportunity_id: int, title: str, versus: target_service.Comparison) -> None:
-        super().__init__(title=f"{title} vs your target"[:45])
+        super().__init__(title=clip(f"{title} vs your target", MODAL_TITLE))
         self.opportunity_id, self.title = opportunity_id, title
         self.salary: discord.ui.TextInput[Any] | None = None
         self.judged: dict[str, discord.ui.Select[Any]] = {}
@@ -75,14 +89,16 @@ class TargetModal(discord.ui.Modal):
                     label="Salary offered (if you know it)",
                     required=False,
                     max_length=40,
-                    placeholder=f"Your target: {criterion.target}"[:100],
+                    placeholder=clip(f"Your target: {criterion.target}", TEXT_INPUT_PLACEHOLDER),
                 )
                 self.add_item(self.salary)
                 continue
             select: discord.ui.Select[Any] = discord.ui.Select(
                 options=[
                     discord.SelectOption(
-                        label=label[:100], value=value, default=value == criterion.status
+                        label=clip(label, SELECT_OPTION_LABEL),
+                        value=value,
+                        default=value == criterion.status,
                     )
                     for value, label in target_service.JUDGEMENTS.items()
                 ]
@@ -90,14 +106,18 @@ class TargetModal(discord.ui.Modal):
             self.judged[criterion.key] = select
             self.add_item(
                 discord.ui.Label(
-                    text=criterion.label[:45], description=criterion.target[:100], component=select
+                    text=clip(criterion.label, FIELD_LABEL),
+                    description=clip(criterion.target, FIELD_DESCRIPTION),
+                    component=select,
                 )
             )
 
-    async def on_submit(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        # discord.py types a modal's interaction for any client; this bot's modals run in it.
+        bot: NextInterviewBot = interaction.client
         result = await target_service.settle(
-            interaction.client.db,
-            interaction.client.clock,
+            bot.db,
+            bot.clock,
             user_id=interaction.user.id,
             opportunity_id=self.opportunity_id,
             salary=self.salary.value if self.salary else None,
@@ -110,26 +130,16 @@ class TargetModal(discord.ui.Modal):
             embed=render_pipeline.comparison(result, self.title), ephemeral=True
         )
 
-    async def on_error(self, interaction: discord.Interaction[Any], error: Exception) -> None:
-        await handle_interaction_error(interaction, error)
-
 
 async def reply_added(
     interaction: discord.Interaction[NextInterviewBot], added: pipeline_service.Added
 ) -> None:
     """Say what was added, how many are in the works, and how it compares with the target."""
-    bot = interaction.client
-    item, due = added.opportunity, added.due
-    if due:
-        bot.poke_reminders()
-    view = await pipeline_service.overview(bot.db, bot.clock, user_id=interaction.user.id)
+    item, due, versus = added.opportunity, added.due, added.versus
     text = f"Added **{item.title}** at **{item.stage.value}**."
     if due:
-        text += f" Follow-up set for {day(due, view.today)}."
-    text += f" You now have {view.in_the_works} in the works."
-    versus = await target_service.for_opportunity(
-        bot.db, user_id=interaction.user.id, opportunity_id=item.opportunity_id
-    )
+        text += f" Follow-up set for {day(due, added.today)}."
+    text += f" You now have {added.in_the_works} in the works."
     if versus is None:
         await interaction.response.send_message(text, ephemeral=True)
         return
@@ -170,15 +180,15 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         follow_up: str | None = None,
     ) -> None:
         """Add an opportunity to your pipeline."""
-        options = {
-            "company": company,
-            "role": role,
-            "stage": stage,
-            "next_step": next_step,
-            "follow_up": follow_up,
-        }
+        options = AddOptions(
+            company=company, role=role, stage=stage, next_step=next_step, follow_up=follow_up
+        )
         result = await pipeline_service.add(
-            self.bot.db, self.bot.clock, user_id=interaction.user.id, **options
+            self.bot.db,
+            self.bot.clock,
+            user_id=interaction.user.id,
+            changes=self.bot.changes,
+            **options,
         )
         if isinstance(result, pipeline_service.Added):
             await reply_added(interaction, result)
@@ -272,17 +282,22 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
         opportunity="The opportunity the interview is for",
         on="The day of the interview: today, tomorrow, fri, 3d or YYYY-MM-DD",
     )
-    @app_commands.autocomplete(opportunity=opportunity_autocomplete, on=follow_up_autocomplete)
+    # One decorator per kind of value: discord.py types each with a single choice type.
+    @app_commands.autocomplete(opportunity=opportunity_autocomplete)
+    @app_commands.autocomplete(on=follow_up_autocomplete)
     async def interview(
         self, interaction: discord.Interaction[NextInterviewBot], opportunity: int, on: str
     ) -> None:
         """Record an interview date: the morning's card, and a thank-you note the day after."""
         bot = self.bot
         scheduled = await interview_day.schedule(
-            bot.db, bot.clock, user_id=interaction.user.id, opportunity_id=opportunity, when=on
+            bot.db,
+            bot.clock,
+            user_id=interaction.user.id,
+            opportunity_id=opportunity,
+            when=on,
+            changes=bot.changes,
         )
-        bot.poke_reminders()
-        bot.scheduler.poke(INTERVIEW_DAY_JOB)
         await interaction.response.send_message(
             render_interview_day.scheduled_text(scheduled), ephemeral=True
         )
@@ -302,13 +317,15 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
             opportunity_id=opportunity,
             outcome=outcome,
             guild_id=interaction.guild_id,
+            changes=self.bot.changes,
         )
-        settle = (
-            settle_view(opportunity, result.open_follow_ups) if result.open_follow_ups else None
-        )
-        await interaction.response.send_message(
-            render_pipeline.closed(result), **({"view": settle} if settle else {}), ephemeral=True
-        )
+        text = render_pipeline.closed(result)
+        if result.open_follow_ups:
+            await interaction.response.send_message(
+                text, view=settle_view(opportunity, result.open_follow_ups), ephemeral=True
+            )
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
         offer = result.offer
         if offer is not None and offer.win_id is not None:
             # Logged like any offer win: celebrated where the group celebrates wins.
@@ -322,7 +339,7 @@ class Pipeline(commands.GroupCog, group_name="pipeline"):
             if announcement is not None:
                 await announce_win(self.bot, interaction.user.id, announcement)
         if result.others:
-            shown = min(len(result.others), 25)
+            shown = min(len(result.others), SELECT_OPTIONS)
             await interaction.followup.send(
                 render_pipeline.others(len(result.others), shown),
                 view=others_view(opportunity, result.others),

@@ -56,8 +56,9 @@ class CommitModal(Form):
         self.add_item(self.goal)
         self.add_item(self.plan)
 
-    async def on_submit(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
-        bot = interaction.client
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        # discord.py types a modal's interaction for any client; this bot's modals run in it.
+        bot: NextInterviewBot = interaction.client
         # The server is Discord's word for where the form was sent, never the button's id.
         guild_id = interaction.guild_id
         if guild_id is None:
@@ -124,9 +125,7 @@ class ShowMineButton(
     async def run(self, interaction: discord.Interaction[NextInterviewBot]) -> None:
         bot = interaction.client
         listing = await followups_service.listing(bot.db, bot.clock, user_id=interaction.user.id)
-        pager = FollowUpPager(interaction.user.id, listing)
-        await interaction.response.send_message(embed=pager.embed(), view=pager, ephemeral=True)
-        pager.message = await interaction.original_response()
+        await FollowUpPager(interaction.user.id, listing).send(interaction)
 
 
 class Rhythm(commands.Cog):

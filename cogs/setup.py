@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -45,7 +45,7 @@ class Setup(commands.GroupCog, group_name="setup"):
         self.bot = bot
         super().__init__()
 
-    async def interaction_check(self, interaction: discord.Interaction[NextInterviewBot]) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         # Discord hides /setup from members without Manage Server, but a server can open it to
         # anyone in its Integrations settings: the bot checks again.
         if not interaction.permissions.manage_guild:

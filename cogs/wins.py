@@ -179,7 +179,8 @@ class WinsPager(PagedView):
     def shown_day(self, entry: wins_service.WinEntry) -> str:
         return day(entry.happened_on, self.today)
 
-    @discord.ui.select(placeholder="Remove a win logged by mistake…")
+    # cls is the default, named so that type checkers know what ``self.remove`` is.
+    @discord.ui.select(cls=discord.ui.Select, placeholder="Remove a win logged by mistake…")
     async def remove(
         self, interaction: discord.Interaction[Any], select: discord.ui.Select[Any]
     ) -> None:
@@ -228,13 +229,14 @@ class Wins(commands.Cog):
         follow_up="When to follow up: tomorrow, 3d, 2w, a weekday, YYYY-MM-DD or none",
         share="Show who it was with in the group's celebration (default: no)",
     )
+    # One decorator per kind of value: discord.py types each with a single choice type.
     @app_commands.autocomplete(
         kind=kind_autocomplete,
         who=who_autocomplete,
-        opportunity=opportunity_autocomplete,
         when=when_autocomplete,
         follow_up=follow_up_autocomplete,
     )
+    @app_commands.autocomplete(opportunity=opportunity_autocomplete)
     async def win(
         self,
         interaction: discord.Interaction[NextInterviewBot],
@@ -274,9 +276,8 @@ class Wins(commands.Cog):
             )
             return
         view = suggestion_view(result)
-        await send_private(
-            interaction, embed=render.win_logged(result), **({"view": view} if view else {})
-        )
+        extra: dict[str, Any] = {} if view is None else {"view": view}
+        await send_private(interaction, embed=render.win_logged(result), **extra)
         if result.announcement:
             await self.announce(interaction, result.announcement)
 

@@ -9,10 +9,6 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-
 BAR = "#2e86ab"
 GOAL = "#f18f01"
 
@@ -21,6 +17,14 @@ def weekly_bars(
     weeks: list[tuple[date, int]], *, title: str, goal: int | None = None, label: str = "wins"
 ) -> bytes:
     """A bar per week (Mondays on the x axis), with an optional goal line."""
+    # Imported at the first chart, not at start: matplotlib with numpy and Pillow is some
+    # 40 MB of every process's memory and 0.4 s of every start (bench/scale_start.py), and
+    # most processes draw a chart rarely. Charts are drawn after a deferral or in scheduled
+    # posts, so the first one's extra moment is never against an interaction's deadline.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     figure = Figure(figsize=(7, 3), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

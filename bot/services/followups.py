@@ -16,6 +16,7 @@ from bot.db import wins as wins_db
 from bot.db.core import Row
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
+from bot.services.changes import Changes
 from bot.services.delivery import Claim, Due
 from bot.services.kinds import FollowUpStatus, WinKind
 
@@ -78,7 +79,9 @@ async def listing(db: Database, clock: Clock, *, user_id: int) -> FollowUpList:
     )
 
 
-async def mark_done(db: Database, clock: Clock, *, user_id: int, follow_up_id: int) -> FollowUp:
+async def mark_done(
+    db: Database, clock: Clock, *, user_id: int, follow_up_id: int, changes: Changes
+) -> FollowUp:
     """Done logs a ``follow-up`` win: following up is itself a step towards the next talk."""
     item = await _open_item(db, user_id, follow_up_id)
     now = clock.now()
@@ -100,6 +103,7 @@ async def mark_done(db: Database, clock: Clock, *, user_id: int, follow_up_id: i
         )
         if item.opportunity_id is not None:
             await pipeline_db.touch_contact(conn, user_id, item.opportunity_id, now)
+    changes.reminders()
     return item
 
 
@@ -112,7 +116,7 @@ class Snoozed:
 
 
 async def snooze(
-    db: Database, clock: Clock, *, user_id: int, follow_up_id: int, span: str
+    db: Database, clock: Clock, *, user_id: int, follow_up_id: int, span: str, changes: Changes
 ) -> Snoozed:
     """Move a follow-up on by ``span`` from its due date: "+1 week" on Thursday's follow-up
     means next Thursday. One already overdue moves on from today instead (its date has
@@ -130,14 +134,18 @@ async def snooze(
             conn, user_id, follow_up_id, "snoozed", clock.now(), due_on=new_due
         ):
             raise NotFound("That follow-up was already dealt with.")
+    changes.reminders()
     return Snoozed(new_due, today, days, from_due_date)
 
 
-async def drop(db: Database, clock: Clock, *, user_id: int, follow_up_id: int) -> FollowUp:
+async def drop(
+    db: Database, clock: Clock, *, user_id: int, follow_up_id: int, changes: Changes
+) -> FollowUp:
     item = await _open_item(db, user_id, follow_up_id)
     async with db.transaction() as conn:
         if not await followups_db.set_status(conn, user_id, follow_up_id, "dropped", clock.now()):
             raise NotFound("That follow-up was already dealt with.")
+    changes.reminders()
     return item
 
 

@@ -28,6 +28,7 @@ from bot.db import people as people_db
 from bot.db import pipeline as pipeline_db
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
+from bot.services.changes import Changes
 from bot.services.dates import format_day, parse_follow_up
 from bot.services.delivery import Due
 
@@ -102,7 +103,7 @@ class Scheduled:
 
 
 async def schedule(
-    db: Database, clock: Clock, *, user_id: int, opportunity_id: int, when: str
+    db: Database, clock: Clock, *, user_id: int, opportunity_id: int, when: str, changes: Changes
 ) -> Scheduled:
     """Record the interview date a member typed (today, tomorrow, fri, 3d, YYYY-MM-DD)."""
     profile = await profile_service.load(db, clock, user_id)
@@ -114,6 +115,9 @@ async def schedule(
     if opportunity is None:
         raise NotFound("I can't find that opportunity in your pipeline. Pick one from the list.")
     recorded = await record(db, clock, user_id=user_id, opportunity_id=opportunity_id, day=day)
+    if recorded.follow_ups_changed:
+        changes.reminders()
+    changes.interview_cards()
     card = await interview_db.cards_wanted(db, user_id)
     return Scheduled(recorded, opportunity["company"], today, card)
 

@@ -19,11 +19,12 @@ from bot.db import wins as wins_db
 from bot.errors import InvalidInput, NotFound
 from bot.services import profile as profile_service
 from bot.services import target as target_service
+from bot.services.changes import Changes
 from bot.services.dates import parse_follow_up
 from bot.services.exercises import runs as exercise_runs
-from bot.services.exercises.runs import latest_target
 from bot.services.kinds import STAGE_ORDER, Outcome, Stage, WinKind, is_later, points_for
-from bot.services.text import clean_block, clean_line, echo
+from bot.services.target import latest_target
+from bot.services.text import clean_block, clean_line, clip, echo
 
 MAX_COMPANY = 100
 MAX_ROLE = 100
@@ -34,6 +35,10 @@ QUIET_DAYS = 14
 # Until you have signed, other opportunities are kept warm: a word in two weeks.
 KEEP_WARM = timedelta(days=14)
 KEEP_WARM_REASON = "Keep in touch"
+# Discord's limits on autocomplete (bot.render.limits names them for the cogs; services cannot
+# import rendering): at most 25 choices, each name and value at most 100 characters.
+CHOICES = 25
+CHOICE_CHARS = 100
 
 
 def normalised(text: str) -> str:
@@ -109,8 +114,13 @@ def _stage(value: str | None, default: Stage = Stage.LEAD) -> Stage:
 
 @dataclass(frozen=True, slots=True)
 class Added:
+    """The opportunity added, and what the reply says with it."""
+
     opportunity: Opportunity
     due: date | None  # the follow-up set with it
+    today: date  # the member's, so the follow-up's date can say how far off it is
+    in_the_works: int  # open opportunities past lead, this one included
+    versus: target_service.Comparison | None  # how it compares with the target; None: no target
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +141,7 @@ async def add(
     next_step: str | None = None,
     follow_up: str | None = None,
     allow_duplicate: bool = False,
+    changes: Changes,
 ) -> Added | Duplicate:
     """Add an opportunity, unless the same company and role (any case or spacing) is already
     open and the member has not said to add it anyway."""
@@ -169,7 +180,18 @@ async def add(
                 source_win_id=None,
                 now=now,
             )
-    return Added(await get(db, user_id, opportunity_id, profile.zone), due)
+    if due is not None:
+        changes.reminders()
+    rows = await pipeline_db.open_for_user(db, user_id)
+    return Added(
+        opportunity=await get(db, user_id, opportunity_id, profile.zone),
+        due=due,
+        today=today,
+        in_the_works=sum(Stage(row["stage"]) is not Stage.LEAD for row in rows),
+        versus=await target_service.for_opportunity(
+            db, user_id=user_id, opportunity_id=opportunity_id
+        ),
+    )
 
 
 async def get(
@@ -279,9 +301,11 @@ async def close(
     opportunity_id: int,
     outcome: str,
     guild_id: int | None = None,
+    changes: Changes,
 ) -> Closed:
     """Close an opportunity. Accepted also logs the offer win, unless it is logged already
-    (linked to it, or an unlinked offer from the same company)."""
+    (linked to it, or an unlinked offer from the same company). Its follow-ups stay open (the
+    member decides about them); an interview-day card planned for it no longer goes out."""
     current = await get(db, user_id, opportunity_id)
     result = _outcome(outcome)
     now = clock.now()
@@ -319,6 +343,7 @@ async def close(
                 )
                 offer = OfferLogged(points, already=False, win_id=win_id)
         still_open = await followups_db.open_for_opportunity(conn, user_id, opportunity_id)
+    changes.interview_cards()
     others = []
     if result is Outcome.ACCEPTED:
         others = [
@@ -336,7 +361,13 @@ class Settled:
 
 
 async def settle_follow_ups(
-    db: Database, clock: Clock, *, user_id: int, opportunity_id: int, keep_one: bool
+    db: Database,
+    clock: Clock,
+    *,
+    user_id: int,
+    opportunity_id: int,
+    keep_one: bool,
+    changes: Changes,
 ) -> Settled:
     """A closed opportunity's open follow-ups: all dropped, or all but the soonest (kept so
     the member stays in touch: today's no can be next year's introduction)."""
@@ -355,6 +386,8 @@ async def settle_follow_ups(
             dropped += await followups_db.set_status(
                 conn, user_id, item["follow_up_id"], "dropped", now
             )
+    if dropped:
+        changes.reminders()
     return Settled(dropped, kept, profile.today(now))
 
 
@@ -381,7 +414,12 @@ class KeptWarm:
 
 
 async def keep_warm(
-    db: Database, clock: Clock, *, user_id: int, opportunity_ids: Iterable[int] | None
+    db: Database,
+    clock: Clock,
+    *,
+    user_id: int,
+    opportunity_ids: Iterable[int] | None,
+    changes: Changes,
 ) -> KeptWarm:
     """A follow-up in two weeks for each open opportunity given (every open one for None),
     unless it already has one: until you have signed, keep them warm."""
@@ -411,11 +449,18 @@ async def keep_warm(
                 now=now,
             )
             items.append(Warm(item.title, due, True))
+    if any(item.new for item in items):
+        changes.reminders()
     return KeptWarm(items, today)
 
 
 async def withdraw(
-    db: Database, clock: Clock, *, user_id: int, opportunity_ids: Iterable[int] | None
+    db: Database,
+    clock: Clock,
+    *,
+    user_id: int,
+    opportunity_ids: Iterable[int] | None,
+    changes: Changes,
 ) -> list[str]:
     """Close the open opportunities given (every open one for None) as withdrawn, dropping
     their follow-ups: after signing elsewhere there is nothing left to chase. Their titles."""
@@ -438,6 +483,9 @@ async def withdraw(
                     conn, user_id, follow_up["follow_up_id"], "dropped", now
                 )
             closed.append(item.title)
+    if closed:
+        changes.reminders()
+        changes.interview_cards()
     return closed
 
 
@@ -491,7 +539,8 @@ async def overview(db: Database, clock: Clock, *, user_id: int) -> PipelineView:
 
 
 def _choice_name(row: pipeline_db.Row) -> str:
-    return f"{row['company']}{' - ' + row['role'] if row['role'] else ''} [{row['stage']}]"[:100]
+    role = f" - {row['role']}" if row["role"] else ""
+    return clip(f"{row['company']}{role} [{row['stage']}]", CHOICE_CHARS)
 
 
 async def autocomplete(db: Database, *, user_id: int, text: str) -> list[tuple[str, int]]:
@@ -508,7 +557,7 @@ async def who_choices(db: Database, *, user_id: int, text: str) -> list[tuple[st
     except InvalidInput:
         typed = ""  # nothing visible (yet), or too long to be a name: offer the pipeline
     rows = await pipeline_db.search_open(db, user_id, typed)
-    found = [(_choice_name(r), str(r["company"])[:100]) for r in rows]
+    found = [(_choice_name(r), clip(str(r["company"]), CHOICE_CHARS)) for r in rows]
     if typed and normalised(typed) not in {normalised(c) for _, c in found}:
         found.insert(0, (typed, typed))
-    return found[:25]
+    return found[:CHOICES]

@@ -337,7 +337,7 @@ def _date_order(table: Table, column: int | None) -> tuple[str, bool]:
     if column is None:
         return "mdy", False
     day_first = month_first = False
-    separators = Counter()
+    separators: Counter[str] = Counter()
     for row in table.rows:
         match = _NUMERIC.match(table.cell(row, column).strip())
         if match:

@@ -206,13 +206,13 @@ def parse_sort(
     else:
         cleaned = (text or "").strip().lower().rstrip(".")
         parts = [p.strip() for p in re.split(r"[,\s;]+", cleaned) if p.strip()]
-        option = _match_option(step.each, cleaned) if not cleaned.isdigit() else None
+        named = _match_option(step.each, cleaned) if not cleaned.isdigit() else None
         if cleaned in ("all", "all of them", "every one"):
             picked = set(range(len(items)))
         elif cleaned in ("none", "neither"):
             picked = set()
-        elif option is not None:
-            picked = set(range(len(items))) if option == first.value else set()
+        elif named is not None:
+            picked = set(range(len(items))) if named == first.value else set()
         elif parts and all(re.fullmatch(r"[0-9]{1,3}", p) for p in parts):
             numbers = {int(p) for p in parts}
             if not all(1 <= n <= len(items) for n in numbers):

@@ -29,9 +29,6 @@ from bot.services.exercises.context import context_for
 from bot.services.exercises.engine import Context, RunState, Turn
 from bot.services.exercises.model import Exercise
 
-# Still imported from here by bot/services/pipeline.py; its home is bot.services.target.
-from bot.services.target import latest_target as latest_target
-
 log = logging.getLogger(__name__)
 
 

@@ -178,12 +178,12 @@ def _bank(exercise: Exercise, state: RunState, ctx: Context) -> list[str]:
     options = [s.each.options if s.each else () for s in by]
     buckets: dict[tuple[int, ...], list[str]] = {}
     for item in items:
-        key = []
+        indexes = []
         for step, choices in zip(by, options, strict=True):
             value = (state.answers.get(step.id) or {}).get(item)
             index = next((i for i, o in enumerate(choices) if o.value == value), len(choices))
-            key.append(index)
-        buckets.setdefault(tuple(key), []).append(item)
+            indexes.append(index)
+        buckets.setdefault(tuple(indexes), []).append(item)
     entries = []
     for key in sorted(buckets):
         names = [
