@@ -3,7 +3,10 @@
 Measures what members and the weekly rhythm ask most: ``/me stats`` (every query it makes)
 and a group's weekly tally. Target: each under 10 ms of database time. Prints the figures.
 Run: ``.venv/bin/python bench/db_scale.py`` (building the data set takes a minute; it is kept
-in ``--path`` and reused).
+in ``--path`` and reused). With ``--database-url postgresql://...`` (P2 on PostgreSQL) the
+same data set is copied there with ``nextinterview migrate-data``'s own code, timed, and the
+same queries are measured against that database (an empty database is filled; one that
+already holds the data set is reused).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from zoneinfo import ZoneInfo
 from bot.clock import ManualClock
 from bot.db import Database, to_db
 from bot.db import wins as wins_db
+from bot.db.postgres import redact
+from bot.db.transfer import migrate_data
 from bot.services import stats as stats_service
 from bot.services.kinds import DEFAULT_POINTS, WinKind
 from bot.services.weeks import current_week
@@ -117,6 +122,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     default = Path(tempfile.gettempdir()) / "nextinterview-bench.db"
     parser.add_argument("--path", type=Path, default=default, help="data set file (kept)")
+    parser.add_argument("--database-url", help="measure on this PostgreSQL database instead")
     args = parser.parse_args()
     if not args.path.exists():
         print(f"Building {WINS:,} wins in {args.path} ...", flush=True)
@@ -125,9 +131,21 @@ async def main() -> None:
         began = time.perf_counter()
         build(args.path)
         print(f"built in {time.perf_counter() - began:.0f}s")
+    target: Path | str = args.path
+    if args.database_url:
+        target = args.database_url
+        async with Database.open(target) as db:
+            filled = await db.fetchval("SELECT count(*) FROM wins")
+        if not filled:
+            print(f"Copying the data set with migrate-data into {redact(target)} ...", flush=True)
+            began = time.perf_counter()
+            await migrate_data(args.path, target)
+            async with Database.open(target) as db:
+                await db.execute("ANALYZE")
+            print(f"copied and verified in {time.perf_counter() - began:.0f}s")
     clock = ManualClock(NOW)
     rng = random.Random(1)
-    async with Database.open(args.path) as db:
+    async with Database.open(target) as db:
         total = await db.fetchval("SELECT count(*) FROM wins")
         memberships = await db.fetchval("SELECT count(*) FROM members")
         print(f"{total:,} wins, {memberships:,} memberships")

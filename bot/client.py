@@ -340,14 +340,6 @@ class NextInterviewBot(commands.AutoShardedBot):
         """The DM channel with a member if this process already knows it (no request)."""
         return self._connection._get_private_channel_by_user(user_id)
 
-    def poke_reminders(self) -> None:
-        """Follow-ups changed: let the reminder job re-plan its next wake-up now.
-
-        Transitional (issue #14): services now say so themselves through ``self.changes``.
-        Only cogs/followups.py, cogs/pipeline.py and cogs/_pipeline_ui.py still call this;
-        remove it once their services take ``changes``."""
-        self.changes.reminders()
-
     async def on_app_command_completion(
         self, interaction: discord.Interaction[NextInterviewBot], command: Any
     ) -> None:

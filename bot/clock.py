@@ -72,10 +72,13 @@ class OffsetClock:
     runs) at a chosen moment of the week.
     """
 
-    def __init__(self, start: datetime) -> None:
-        if start.tzinfo is None:
-            raise ValueError("OffsetClock needs a timezone-aware start time")
-        self.offset = start.astimezone(UTC) - datetime.now(UTC)
+    def __init__(self, start: datetime, since: datetime | None = None) -> None:
+        """Reads ``start`` at the real instant ``since`` (now, by default): processes started
+        together and given the same ``since`` share one rehearsal clock, however long each
+        took to start."""
+        if start.tzinfo is None or (since is not None and since.tzinfo is None):
+            raise ValueError("OffsetClock needs timezone-aware times")
+        self.offset = start.astimezone(UTC) - (since or datetime.now(UTC))
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset

@@ -154,7 +154,8 @@ class Settings(BaseSettings):
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+            # A blank SHARD_IDS= (as in .env.example) means unset, not "no shards".
+            return [part.strip() for part in value.split(",") if part.strip()] or None
         return value
 
     @field_validator("discord_api_base")

@@ -362,6 +362,12 @@ class PostgresDatabase(Database):
         """
         return [row[0] for row in await self.fetchall(query, (table,))]
 
+    async def vacuum_analyze(self) -> None:
+        """VACUUM (ANALYZE) the whole database: after a bulk load (migrate-data)."""
+        with busy_when_unreachable():
+            async with self._pool.acquire() as conn:
+                await conn.execute("VACUUM (ANALYZE)")  # never inside a transaction
+
     async def backup(self, destination: str | Path) -> None:
         raise DatabaseError(
             "Back up a PostgreSQL database with its own tools: pg_dump --format=custom "

@@ -69,6 +69,9 @@ async def migrate_data(source: Path, target: str) -> list[Copied]:
                         f"{postgres.target}; nothing was copied."
                     )
                 copied.append(Copied(table, got))
+        # Fresh statistics and visibility map for the planner (autovacuum would get there
+        # eventually): without them, the first weeks run on guesses and heap reads.
+        await postgres.vacuum_analyze()
         return copied
 
 

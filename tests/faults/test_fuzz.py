@@ -45,6 +45,7 @@ from discord_emulator.commands import (
     USER,
 )
 from discord_emulator.people import Reply
+from tests.faults.test_reliability_table import assert_fuzz_rows
 
 # Two Mondays before the United States spring forward (Sunday 14 March 2027, 02:00 -> 03:00 in
 # America/New_York, the zone of the group and of the organiser): a post on "sun" at "02:30" and
@@ -999,3 +1000,8 @@ async def test_a_long_pipeline_list_fits_discords_embed_limit(
     assert "Page 1 of" in reply.message.text()
     turned = await alice.click(reply.message, "Next")
     assert "Page 2 of" in turned.message.text()
+
+
+def test_the_readme_reliability_table_shows_these_counts() -> None:
+    # Last in this file: the counts are the ones measured above, in this process.
+    assert_fuzz_rows(TALLY)

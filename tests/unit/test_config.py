@@ -222,3 +222,16 @@ def test_check_and_run_name_a_broken_exercise_file(tmp_path: Path) -> None:
     assert ran.returncode == 2
     assert "Exercise file problem: broken.toml: step 'first'" in ran.stderr
     assert "Traceback" not in ran.stderr
+
+
+def test_the_example_file_copied_as_is_is_a_valid_configuration(tmp_path: Path) -> None:
+    # Copying .env.example to .env and filling in only the token must pass `check`: its
+    # blank SHARD_IDS= used to count as "some shards, but no SHARD_COUNT".
+    example = Path(__file__).resolve().parents[2] / ".env.example"
+    env = tmp_path / ".env"
+    env.write_text(
+        example.read_text("utf-8").replace("DISCORD_TOKEN=", f"DISCORD_TOKEN={GOOD_TOKEN}")
+    )
+    settings = load_settings(env)
+    assert settings.shard_ids is None and settings.shard_count is None
+    assert settings.database_url is None and settings.rest_budget is None

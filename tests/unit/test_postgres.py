@@ -17,6 +17,7 @@ from bot.db import Database, load_migrations
 from bot.db.postgres import POSTGRES_MIGRATIONS, redact, translate
 from bot.db.transfer import migrate_data
 from bot.services import community, profile, wins
+from bot.services.changes import Changes
 from tests.databases import TEST_DATABASE_URL, create_database, drop_database
 
 needs_server = pytest.mark.skipif(
@@ -81,10 +82,16 @@ async def a_deployment(path: Path) -> None:
     async with Database.open(path) as db:
         for user in (1, 2):
             await community.record_presence(db, clock, user_id=user, guild_id=7, guild_name="C")
-            await profile.set_timezone(db, clock, user, "Europe/Paris")
+            await profile.set_timezone(db, clock, user, "Europe/Paris", changes=Changes())
             for who in ("Ann", "Bea", "Cy"):
                 await wins.log_win(
-                    db, clock, user_id=user, guild_id=7, kind="networking", who=f"{who}{user}"
+                    db,
+                    clock,
+                    user_id=user,
+                    guild_id=7,
+                    kind="networking",
+                    who=f"{who}{user}",
+                    changes=Changes(),
                 )
 
 
@@ -97,7 +104,9 @@ async def test_migrate_data_copies_everything_and_checks_it(tmp_path: Path, pg_u
     async with Database.open(pg_url) as pg:
         # The bot carries on there: a new win gets the next id, and counts in the group.
         clock = ManualClock(NOW)
-        logged = await wins.log_win(pg, clock, user_id=1, guild_id=7, kind="intro", who="Dee")
+        logged = await wins.log_win(
+            pg, clock, user_id=1, guild_id=7, kind="intro", who="Dee", changes=Changes()
+        )
         assert logged.win_id == 7
         assert await pg.fetchval("SELECT count(*) FROM group_wins WHERE guild_id = 7") == 7
     with pytest.raises(Exception, match="not empty"):

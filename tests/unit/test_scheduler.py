@@ -147,3 +147,13 @@ async def test_a_clock_that_is_not_the_wall_clock_still_wakes_on_time() -> None:
     await scheduler.stop()
     gap = woke[1] - woke[0]
     assert timedelta(milliseconds=250) <= gap < timedelta(seconds=3)
+
+
+def test_processes_given_the_same_instant_share_one_rehearsal_clock() -> None:
+    # A process that took 10 s to import still reads the clock the others read.
+    start = datetime(2026, 11, 16, 8, 59, 40, tzinfo=UTC)
+    launched = datetime.now(UTC) - timedelta(seconds=10)
+    late = OffsetClock(start, since=launched).now()
+    assert timedelta(seconds=10) <= late - start < timedelta(seconds=11)
+    with pytest.raises(ValueError):
+        OffsetClock(start, since=datetime(2026, 11, 16))  # noqa: DTZ001 - the naive time refused
