@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -54,6 +55,12 @@ class Scheduler:
         # When a job last started (the health check), and a hook told how late each start was.
         self.last_run: datetime | None = None
         self.on_start: Callable[[str, timedelta], None] | None = None
+        # Set once every job registered at start has finished its first run, i.e. each has
+        # looked at the database and planned its next wake-up (logged: start-up benchmarks
+        # and operators read it as "every schedule rebuilt").
+        self.planned = asyncio.Event()
+        self._unplanned: set[str] = set()
+        self._started_at = 0.0
 
     @property
     def running(self) -> bool:
@@ -82,6 +89,10 @@ class Scheduler:
         if self._running:
             return
         self._running = True
+        self._unplanned = set(self._jobs)
+        self._started_at = time.monotonic()
+        if not self._unplanned:
+            self.planned.set()
         if isinstance(self.clock, ManualClock):
             self._manual_task = asyncio.create_task(self._follow_manual_clock(self.clock))
         else:
@@ -156,6 +167,15 @@ class Scheduler:
                 log.exception("Background job %s failed; retrying in a minute", job.name)
                 next_wake = now + timedelta(minutes=1)
             job.next_wake = next_wake
+            if job.name in self._unplanned:
+                self._unplanned.discard(job.name)
+                if not self._unplanned:
+                    self.planned.set()
+                    log.info(
+                        "Scheduler planned its %d job(s) in %.2fs",
+                        len(self._jobs),
+                        time.monotonic() - self._started_at,
+                    )
             if (
                 self._manual_task is not None
                 and next_wake is not None

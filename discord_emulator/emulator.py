@@ -24,7 +24,14 @@ from discord_emulator import perms
 from discord_emulator.commands import CommandStore
 from discord_emulator.gateway import Gateway
 from discord_emulator.interactions import Interactions
-from discord_emulator.models import Channel, Guild, Message, Overwrite, Snowflakes
+from discord_emulator.models import (
+    MAX_EXTRA_MEMBERS,
+    Channel,
+    Guild,
+    Message,
+    Overwrite,
+    Snowflakes,
+)
 from discord_emulator.people import Person
 from discord_emulator.ratelimit import Fault
 from discord_emulator.rest import RestRoutes
@@ -192,9 +199,18 @@ class Emulator:
         channels: Iterable[str] = ("general",),
         *,
         bot_permissions: int = perms.BOT_DEFAULT,
+        members: int = 0,
     ) -> Guild:
-        """A server with the bot in it (a live GUILD_CREATE if the bot is connected)."""
+        """A server with the bot in it (a live GUILD_CREATE if the bot is connected).
+
+        ``members`` more members are declared by number only, with no :class:`Person` each
+        (benchmarks with thousands of servers of hundreds): they count in ``member_count``
+        and a bot that requests the member list gets them, but they never act.
+        """
+        if not 0 <= members < MAX_EXTRA_MEMBERS:
+            raise ValueError(f"members is between 0 and {MAX_EXTRA_MEMBERS - 1}")
         guild = self.world.new_guild(name, tuple(channels), perms.as_int(bot_permissions))
+        guild.extra_members = members
         self.gateway.dispatch(
             "GUILD_CREATE",
             self.world.guild_create_payload(guild, initial=False),

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
+from discord_emulator.models import user_payload
+
 if TYPE_CHECKING:
     from discord_emulator.state import World
 
@@ -33,6 +35,7 @@ DIRECT_MESSAGE_REACTIONS = 1 << 13
 MESSAGE_CONTENT = 1 << 15
 PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 HISTORY = 10_000
+MEMBER_CHUNK = 1000
 
 
 def _frame(op: int, d: Any, *, t: str | None = None, s: int | None = None) -> str:
@@ -293,6 +296,10 @@ class Gateway:
         if intents & PRIVILEGED & ~self.privileged_intents:
             conn.close(4014)
             return
+        threshold = data.get("large_threshold")
+        self.world.large_threshold = (
+            min(max(threshold, 50), 250) if isinstance(threshold, int) else 50
+        )
         self.identifies += 1
         self.reidentifying.discard(shard[0])
         self.identified_intents.append(intents)
@@ -376,15 +383,23 @@ class Gateway:
             if query and not user["username"].lower().startswith(query):
                 continue
             members.append(guild.member_payload(user, user_id))
-        chunk: dict[str, Any] = {
-            "guild_id": str(guild.id),
-            "members": members,
-            "chunk_index": 0,
-            "chunk_count": 1,
-        }
-        if data.get("nonce"):
-            chunk["nonce"] = data["nonce"]
-        session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
+        for number, user_id in enumerate(guild.extra_member_ids()):
+            name = f"member{number}"
+            if (wanted and user_id not in wanted) or (query and not name.startswith(query)):
+                continue
+            members.append(guild.member_payload(user_payload(user_id, name), user_id))
+        # Discord sends at most 1,000 members per chunk.
+        parts = [members[i : i + MEMBER_CHUNK] for i in range(0, len(members), MEMBER_CHUNK)]
+        for index, part in enumerate(parts or [[]]):
+            chunk: dict[str, Any] = {
+                "guild_id": str(guild.id),
+                "members": part,
+                "chunk_index": index,
+                "chunk_count": max(1, len(parts)),
+            }
+            if data.get("nonce"):
+                chunk["nonce"] = data["nonce"]
+            session.dispatch("GUILD_MEMBERS_CHUNK", chunk)
 
     def _forget(self, session: Session) -> None:
         self.sessions.pop(session.id, None)

@@ -25,6 +25,11 @@ DISCORD_EPOCH_MS = 1420070400000
 GUILD_TEXT = 0
 DM = 1
 
+# The worker bits of the ids of members declared by number (``Guild.extra_members``); every
+# other id is made by :class:`Snowflakes` with worker 1.
+EXTRA_MEMBER_WORKER = 2 << 17
+MAX_EXTRA_MEMBERS = 1 << 17
+
 # Message flags.
 FLAG_SUPPRESS_EMBEDS = 1 << 2
 FLAG_EPHEMERAL = 1 << 6
@@ -233,6 +238,20 @@ class Guild:
     # Commands a server admin opened to everyone (Server Settings > Integrations), whatever
     # their default_member_permissions say.
     opened_commands: set[str] = field(default_factory=set)
+    # Members declared by number only (``Emulator.add_guild(members=...)``), so a server of
+    # thousands costs nothing to build: counted in member_count, listed to a bot that asks
+    # for the member list, never acting. Their ids are worker 2 of the guild's millisecond.
+    extra_members: int = 0
+
+    @property
+    def member_count(self) -> int:
+        """Every member: the people, the bot, the owner and those declared by number."""
+        return len(self.members) + self.extra_members
+
+    def extra_member_ids(self) -> range:
+        """The ids of the members declared by number."""
+        first = (self.id >> 22) << 22 | EXTRA_MEMBER_WORKER
+        return range(first, first + self.extra_members)
 
     def channel(self, name: str) -> Channel:
         """The channel called ``name`` (raises ``KeyError`` listing the names that exist)."""
@@ -276,7 +295,11 @@ class Guild:
 
     def member_payload(self, user: dict[str, Any] | None, user_id: int) -> dict[str, Any]:
         """A guild member object (``user`` omitted when None, as in resolved data)."""
-        member = self.members[user_id]
+        member = self.members.get(user_id)
+        if member is None:
+            if user_id not in self.extra_member_ids():
+                raise KeyError(user_id)
+            member = Member(user_id, [], self.joined_at)
         data: dict[str, Any] = {
             "roles": [str(r) for r in member.roles],
             "joined_at": member.joined_at,

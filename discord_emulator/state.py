@@ -114,6 +114,8 @@ class World:
         self.queues: dict[int, Queue] = {}
         self.signal = Signal()
         self.base_url = ""
+        # Above this many members a guild is "large" (IDENTIFY's large_threshold, 50 to 250).
+        self.large_threshold = 50
 
     # ----- users and guilds -------------------------------------------------------------
 
@@ -204,9 +206,9 @@ class World:
             "emojis": [],
             "stickers": [],
             "joined_at": guild.joined_at,
-            "large": False,
+            "large": guild.member_count > self.large_threshold,
             "lazy": True,
-            "member_count": len(guild.members),
+            "member_count": guild.member_count,
             "members": [guild.member_payload(self.bot_user, self.bot_user_id)],
             "channels": [c.payload() for c in guild.channels.values()],
             "threads": [],

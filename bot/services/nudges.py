@@ -32,6 +32,7 @@ class InactiveNudge:
 @dataclass(slots=True)
 class _Quiet:
     since: str
+    began: datetime  # ``since`` read
     has_won: bool
     days: int | None = None  # the shortest nudge_days among the groups that may nudge now
 
@@ -41,14 +42,17 @@ async def due_nudges(db: Database, now: datetime) -> tuple[list[Due], datetime]:
     wake = now + BACKSTOP
     quiet: dict[int, _Quiet] = {}
     for row in await rhythm_db.inactive_candidates(db):
+        # A member is read once (one row per group they are in; the times are theirs).
+        entry = quiet.get(row["user_id"])
         try:
             zone = ZoneInfo(row["timezone"])
-            since = row["last_win"] or row["first_seen"]
-            from_db(since)
+            if entry is None:
+                since = row["last_win"] or row["first_seen"]
+                entry = _Quiet(since, from_db(since), row["last_win"] is not None)
         except (ValueError, KeyError) as exc:
             log.error("Skipping the nudge of %s: unreadable row (%s)", row["user_id"], exc)
             continue
-        entry = quiet.setdefault(row["user_id"], _Quiet(since, row["last_win"] is not None))
+        quiet[row["user_id"]] = entry
         paused = row["paused_until"]
         if paused and now.astimezone(zone).date().isoformat() <= paused:
             # A group on holiday nudges nobody; once the pause ends, the nudge comes.
@@ -60,7 +64,7 @@ async def due_nudges(db: Database, now: datetime) -> tuple[list[Due], datetime]:
     for user_id, entry in quiet.items():
         if entry.days is None or (user_id, entry.since) in done:
             continue
-        at = from_db(entry.since) + timedelta(days=entry.days)
+        at = entry.began + timedelta(days=entry.days)
         if at > now:
             wake = min(wake, at)
             continue

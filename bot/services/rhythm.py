@@ -227,7 +227,9 @@ async def due_posts(db: Database, now: datetime) -> tuple[list[Due], list[Due], 
     Posts already in the ledger are left out with one read; retries and abandoned claims come
     back through the courier.
     """
-    due, missed, wake = plan(await _group_times(db), now)
+    groups = await _group_times(db)
+    due, missed, wake = plan(groups, now)
+    log.debug("Weekly posts of %d group(s) planned; the next at %s", len(groups), wake)
     known = await rhythm_db.claimed_posts(db, (now - timedelta(days=15)).date().isoformat())
 
     def fresh(items: list[ScheduleDue]) -> list[Due]:

@@ -96,9 +96,12 @@ def _monday(moment: datetime, zone: ZoneInfo) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def latest(slot: Slot, zone: ZoneInfo, now: datetime) -> tuple[date, datetime]:
-    """The most recent occurrence at or before ``now`` and the Monday of its week."""
-    monday = _monday(now, zone)
+def latest(
+    slot: Slot, zone: ZoneInfo, now: datetime, monday: date | None = None
+) -> tuple[date, datetime]:
+    """The most recent occurrence at or before ``now`` and the Monday of its week
+    (``monday``: that of ``now`` in ``zone``, when the caller knows it already)."""
+    monday = _monday(now, zone) if monday is None else monday
     at = occurrence(monday, slot, zone)
     if at > now:
         monday -= timedelta(days=7)
@@ -106,8 +109,8 @@ def latest(slot: Slot, zone: ZoneInfo, now: datetime) -> tuple[date, datetime]:
     return monday, at
 
 
-def next_after(slot: Slot, zone: ZoneInfo, now: datetime) -> datetime:
-    monday = _monday(now, zone)
+def next_after(slot: Slot, zone: ZoneInfo, now: datetime, monday: date | None = None) -> datetime:
+    monday = _monday(now, zone) if monday is None else monday
     for weeks in range(3):
         at = occurrence(monday + timedelta(weeks=weeks), slot, zone)
         if at > now:
@@ -122,13 +125,18 @@ def plan(
     due: list[Due] = []
     missed: list[Due] = []
     wake: datetime | None = None
+    # The Monday of now's week per zone: thousands of groups share a handful of zones.
+    mondays: dict[ZoneInfo, date] = {}
     for group in groups:
+        this_week = mondays.get(group.zone)
+        if this_week is None:
+            this_week = mondays[group.zone] = _monday(now, group.zone)
         for slot in group.slots:
             if not slot.enabled:
                 continue
-            upcoming = next_after(slot, group.zone, now)
+            upcoming = next_after(slot, group.zone, now, this_week)
             wake = upcoming if wake is None else min(wake, upcoming)
-            monday, at = latest(slot, group.zone, now)
+            monday, at = latest(slot, group.zone, now, this_week)
             if slot.since is not None and at < slot.since:
                 continue
             if group.paused_until and at.astimezone(group.zone).date() <= group.paused_until:
