@@ -3,12 +3,16 @@
 The smallest bot discord.py makes: no database, no cogs, no cache beyond the defaults, one
 command answering a one-word ephemeral message. Reads DISCORD_TOKEN, DISCORD_API_BASE and
 DISCORD_GATEWAY_URL from the environment, like ``nextinterview run`` against the emulator.
+With BARE_ANSWER naming a JSON file of embeds, it answers with those embeds instead (the same
+answer as Next Interview's /help: ``help_latency.py --same-answer``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+from pathlib import Path
 
 import discord
 import yarl
@@ -16,7 +20,15 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
 
-async def main() -> None:
+def answer() -> list[discord.Embed]:
+    """The embeds to answer with (BARE_ANSWER), or none: the one word."""
+    path = os.environ.get("BARE_ANSWER")
+    if not path:
+        return []
+    return [discord.Embed.from_dict(e) for e in json.loads(Path(path).read_text("utf-8"))]
+
+
+async def main(embeds: list[discord.Embed]) -> None:
     discord.http.Route.BASE = os.environ["DISCORD_API_BASE"]
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(os.environ["DISCORD_GATEWAY_URL"])
     client = discord.Client(intents=discord.Intents.none())
@@ -24,7 +36,10 @@ async def main() -> None:
 
     @tree.command(name="help", description="A trivial answer.")
     async def trivial(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("pong", ephemeral=True)
+        if embeds:
+            await interaction.response.send_message(embeds=embeds, ephemeral=True)
+        else:
+            await interaction.response.send_message("pong", ephemeral=True)
 
     async def setup_hook() -> None:
         await tree.sync()
@@ -35,4 +50,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(answer()))

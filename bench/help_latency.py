@@ -9,6 +9,10 @@ machine does meanwhile falls on both alike. Each round sends ``--total`` invocat
 Prints median and p99 latency, throughput and the bot process's CPU time per command for each
 bot, the median of the per-round throughput ratios (goal >= 0.9) and the ratio of the p99s
 (goal <= 1.2). On a busy machine the rounds scatter; the CPU ratio scatters much less.
+``--same-answer``: the bare bot answers with the very embed our /help sends instead of "pong",
+so the ratio shows what the bot itself adds, apart from the size of its answer (the emulator,
+in this process on the same cores, parses and stores every byte of it; Discord would not
+take those cycles from the bot).
 Run: ``.venv/bin/python bench/help_latency.py`` (about a minute).
 """
 
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import sys
@@ -134,18 +139,14 @@ async def main() -> None:
     parser.add_argument("--total", type=int, default=400, help="invocations per bot per round")
     parser.add_argument("--concurrency", type=int, default=8, help="members typing at once")
     parser.add_argument("--rounds", type=int, default=7, help="measured rounds per bot")
+    parser.add_argument(
+        "--same-answer",
+        action="store_true",
+        help="the bare bot answers with our /help embed instead of a word",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         async with AsyncExitStack() as stack:
-            bare = await stack.enter_async_context(
-                running(
-                    "bare discord.py",
-                    [str(HERE / "bare_bot.py")],
-                    {},
-                    args.concurrency,
-                    lambda r: r.message.content == "pong",
-                )
-            )
             ours = await stack.enter_async_context(
                 running(
                     "Next Interview",
@@ -153,6 +154,23 @@ async def main() -> None:
                     {"DATABASE_PATH": str(Path(scratch) / "bench.db")},
                     args.concurrency,
                     lambda r: bool(r.message.embeds),
+                )
+            )
+            extra: dict[str, str] = {}
+            if args.same_answer:
+                reply = await ours.people[0].slash("help")
+                answer = Path(scratch) / "answer.json"
+                answer.write_text(json.dumps(reply.message.embeds), "utf-8")
+                extra["BARE_ANSWER"] = str(answer)
+            bare = await stack.enter_async_context(
+                running(
+                    "bare discord.py",
+                    [str(HERE / "bare_bot.py")],
+                    extra,
+                    args.concurrency,
+                    (lambda r: bool(r.message.embeds))
+                    if args.same_answer
+                    else (lambda r: r.message.content == "pong"),
                 )
             )
             # Warm-up: first-use costs (imports on first call, caches) are not the steady state.

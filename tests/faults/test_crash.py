@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database, to_db
 from bot.local import make_token
 from discord_emulator import Emulator, Guild, Person
+from tests.faults.monday import seed
 
 GROUPS = 200
 MEMBERS = 400
@@ -35,13 +35,13 @@ KILL_AFTER = 120  # messages created before the crash (or the stop)
 # just before Discord stores the message and just after it did (before the bot heard back).
 KILL_POINTS = [("before", 1), ("after", 1), ("before", 120), ("after", 120), ("after", 480)]
 START = datetime(2026, 11, 16, 9, 0, 30, tzinfo=UTC)  # Monday: check-ins and reminders due
-SUNDAY = datetime(2026, 11, 15, 20, 0, tzinfo=UTC)  # after the Sunday leaderboard
 POSTS = r"/channels/\d+/messages"
 RESTART_AFTER = timedelta(seconds=100)  # longer than a claim's lease: abandoned ones are free
 SIGTERM_LIMIT = 10.0  # seconds the process may take to exit after SIGTERM
 FINISH_TIMEOUT = 120.0
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.timeout(300),
     pytest.mark.sqlite_only,
 ]  # the rehearsal reads the SQLite ledger directly
@@ -124,26 +124,6 @@ class World:
         checkins, reminders = self.checkins(), self.reminders()
         assert (checkins.count(0), reminders.count(0)) == (0, 0), "lost"
         assert max(checkins) == 1 and max(reminders) == 1, "duplicated"
-
-
-async def seed(path: Path, groups: list[Guild], people: list[Person]) -> None:
-    """Groups set up on Sunday; every member with a follow-up due on Monday."""
-    stamp = to_db(SUNDAY)
-    async with Database.open(path) as db:
-        await db.executemany(
-            "INSERT INTO guilds (guild_id, name, timezone, channel_id, joined_at, "
-            "channel_set_at) VALUES (?, ?, 'UTC', ?, ?, ?)",
-            [(g.id, g.name, g.channel("general").id, stamp, stamp) for g in groups],
-        )
-        await db.executemany(
-            "INSERT INTO users (user_id, created_at) VALUES (?, ?)",
-            [(p.id, stamp) for p in people],
-        )
-        await db.executemany(
-            "INSERT INTO follow_ups (user_id, person, reason, due_on, created_at, updated_at) "
-            "VALUES (?, 'Dana', 'Follow up', '2026-11-16', ?, ?)",
-            [(p.id, stamp, stamp) for p in people],
-        )
 
 
 @pytest.fixture

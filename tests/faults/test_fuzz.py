@@ -51,7 +51,7 @@ from tests.faults.test_reliability_table import assert_fuzz_rows
 # America/New_York, the zone of the group and of the organiser): a post on "sun" at "02:30" and
 # a reminder at hour 2 land in the gap. The fuzz runs with the clock still; then the clock moves
 # through that Sunday (the fuzz's own changes deliver the first week's posts at once).
-pytestmark = pytest.mark.clock_start(datetime(2027, 3, 1, 14, 0, tzinfo=UTC))
+pytestmark = [pytest.mark.slow, pytest.mark.clock_start(datetime(2027, 3, 1, 14, 0, tzinfo=UTC))]
 AFTER_THE_GAP = datetime(2027, 3, 15, 14, 0, tzinfo=UTC)
 ZONE = "America/New_York"
 DEADLINE_SLACK = 5.0  # seconds to wait for a deferred answer or a DM reply

@@ -14,7 +14,7 @@ from bot.local import make_token
 from discord_emulator import Emulator
 from discord_emulator.gateway import GUILD_MEMBERS
 
-pytestmark = [pytest.mark.sqlite_only, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only, pytest.mark.timeout(120)]
 
 SERVERS = 50
 MEMBERS = 100

@@ -17,13 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database, to_db
+from bot.db import Database
 from bot.local import make_token
 from discord_emulator import Emulator, Guild, Person
 from tests.databases import TEST_DATABASE_URL, create_database, drop_database
+from tests.faults.monday import seed
 
 pytestmark = [
     pytest.mark.skipif(TEST_DATABASE_URL is None, reason="needs PostgreSQL: set TEST_DATABASE_URL"),
+    pytest.mark.slow,
     pytest.mark.timeout(300),
 ]
 
@@ -33,7 +35,6 @@ MEMBERS = 3_000  # 100 per group
 WITH_FOLLOW_UPS = 300  # members with a follow-up due on Monday: one reminder DM each
 EXERCISERS = 6  # members who answer an exercise by DM while the fan-out runs
 START = datetime(2026, 11, 16, 9, 0, 30, tzinfo=UTC)
-SUNDAY = datetime(2026, 11, 15, 20, 0, tzinfo=UTC)
 KILL_AFTER = 60  # messages created before shard 1's process is killed
 FINISH_TIMEOUT = 150.0
 
@@ -103,26 +104,6 @@ class Cluster:
         raise AssertionError(f"not everything was delivered: {await self.ledger()}; {self.logs}")
 
 
-async def seed(url: str, groups: list[Guild], people: list[Person]) -> None:
-    stamp = to_db(SUNDAY)
-    async with Database.open(url) as db:
-        await db.executemany(
-            "INSERT INTO guilds (guild_id, name, timezone, channel_id, joined_at, "
-            "channel_set_at) VALUES (?, ?, 'UTC', ?, ?, ?)",
-            [(g.id, g.name, g.channel("general").id, stamp, stamp) for g in groups],
-        )
-        reminded = people[:WITH_FOLLOW_UPS]
-        await db.executemany(
-            "INSERT INTO users (user_id, created_at) VALUES (?, ?)",
-            [(p.id, stamp) for p in reminded],
-        )
-        await db.executemany(
-            "INSERT INTO follow_ups (user_id, person, reason, due_on, created_at, updated_at) "
-            "VALUES (?, 'Dana', 'Follow up', '2026-11-16', ?, ?)",
-            [(p.id, stamp, stamp) for p in reminded],
-        )
-
-
 @pytest.fixture
 async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
     url = await create_database()
@@ -134,7 +115,7 @@ async def cluster(tmp_path: Path) -> AsyncIterator[Cluster]:
     try:
         groups = [emulator.add_guild(f"Cohort {n}") for n in range(GROUPS)]
         people = [emulator.add_person(f"m{n}", guilds=[groups[n % GROUPS]]) for n in range(MEMBERS)]
-        await seed(url, groups, people)
+        await seed(url, groups, people[:WITH_FOLLOW_UPS])
         made = Cluster(emulator, url, groups, people, logs)
         yield made
     finally:
