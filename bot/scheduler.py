@@ -89,6 +89,8 @@ class Scheduler:
         if self._running:
             return
         self._running = True
+        # Each start plans afresh (a stop and a start again must not read as planned).
+        self.planned.clear()
         self._unplanned = set(self._jobs)
         self._started_at = time.monotonic()
         if not self._unplanned:

@@ -32,7 +32,7 @@ class InactiveNudge:
 @dataclass(slots=True)
 class _Quiet:
     since: str
-    began: datetime  # ``since`` read
+    began: datetime  # ``since`` parsed once
     has_won: bool
     days: int | None = None  # the shortest nudge_days among the groups that may nudge now
 

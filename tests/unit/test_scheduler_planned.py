@@ -54,3 +54,25 @@ async def test_no_jobs_is_planned_at_once() -> None:
     await scheduler.start()
     assert scheduler.planned.is_set()
     await scheduler.stop()
+
+
+async def test_a_restart_plans_again() -> None:
+    scheduler = Scheduler(ManualClock(START))
+    release = asyncio.Event()
+
+    async def waits(now: datetime) -> datetime:
+        await release.wait()
+        return now + timedelta(hours=1)
+
+    scheduler.register("waits", waits)
+    release.set()
+    await scheduler.start()
+    await asyncio.wait_for(scheduler.planned.wait(), 5)
+    await scheduler.stop()
+    release.clear()
+    await scheduler.start()
+    await asyncio.sleep(0.01)
+    assert not scheduler.planned.is_set()  # this start's plan is not done yet
+    release.set()
+    await asyncio.wait_for(scheduler.planned.wait(), 5)
+    await scheduler.stop()
