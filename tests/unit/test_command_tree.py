@@ -12,8 +12,9 @@ from bot.client import NextInterviewBot, cog_modules
 from bot.clock import SystemClock
 from bot.config import load_settings
 from bot.db import Database
-from bot.render.help import CommandEntry, help_embeds
+from bot.render.help import Area, CommandEntry, OptionEntry, help_index, help_topic
 from bot.scheduler import Scheduler
+from cogs.help import area
 
 
 @pytest.fixture
@@ -54,26 +55,35 @@ async def test_every_command_payload_is_valid_for_discord(bot: NextInterviewBot)
 
 
 async def test_help_lists_every_command(bot: NextInterviewBot) -> None:
-    entries = [
-        CommandEntry(c.qualified_name, c.description, ())
-        for c in bot.tree.walk_commands()
-        if isinstance(c, app_commands.Command)
-    ]
-    text = "".join(str(e.to_dict()) for e in help_embeds(entries))
-    for entry in entries:
-        assert f"/{entry.path}" in text
+    areas = [area(top) for top in bot.tree.get_commands()]
+    text = "".join(str(e.to_dict()) for e in help_index(areas))
+    for command in bot.tree.walk_commands():
+        if isinstance(command, app_commands.Command):
+            assert f"`{command.name}`" in text or f"/{command.name}**" in text
+    for one in areas:
+        text = "".join(str(e.to_dict()) for e in help_topic(one))
+        for entry in one.commands:
+            assert f"/{entry.path}" in text and entry.description in text
 
 
 def test_help_pages_stay_within_limits() -> None:
-    entries = [
-        CommandEntry(f"group{i // 5} cmd{i}", "d" * 100, (("option", True), ("other", False)))
-        for i in range(300)
+    option = OptionEntry("option", "o" * 100, True)
+    areas = [
+        Area(
+            f"group{g}",
+            "g" * 100,
+            tuple(CommandEntry(f"group{g} cmd{i}", "d" * 100, (option,) * 9) for i in range(25)),
+        )
+        for g in range(40)
     ]
-    embeds = help_embeds(entries)
+    embeds = help_index(areas, ["setup"])
     assert len(embeds) > 1
-    for embed in embeds:
+    for embed in [*embeds, *help_topic(areas[0])]:
         assert len(embed) <= 6000
+        assert len(embed.description or "") <= 4096
         assert len(embed.fields) <= 25
         assert all(len(f.value or "") <= 1024 for f in embed.fields)
     text = "".join(str(e.to_dict()) for e in embeds)
-    assert all(f"/group{i // 5} cmd{i}" in text for i in range(300))
+    assert all(f"/group{g}**" in text and "`cmd24`" in text for g in range(40))
+    assert "`/setup`" in text
+    assert len(help_topic(areas[0])) > 1
