@@ -131,8 +131,11 @@ async def test_a_double_submit_makes_one_cheer_and_a_closed_dm_keeps_it_waiting(
     )
     assert await bot.db.fetchval("SELECT count(*) FROM cheers WHERE digest_on IS NULL") == 1
     alice.dms_open = True
-    await alice.slash("me stats")  # using the bot again clears the closed-DM flag
-    await settle(bot)
+    # Using the bot again tells her about the closed DMs and clears the flag, after the reply
+    # (waited for here: on a busy machine the digest could otherwise run before it).
+    reply = await alice.slash("me stats")
+    while "DMs are closed" not in (await reply.followup(timeout=10)).text():
+        pass  # the stats themselves come first
     await tick(bot, clock, NEXT_EVENING)
     assert len(dms(alice, "cheered")) == 1
 
