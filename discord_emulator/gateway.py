@@ -36,6 +36,7 @@ MESSAGE_CONTENT = 1 << 15
 PRIVILEGED = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 HISTORY = 10_000
 MEMBER_CHUNK = 1000
+HEARTBEAT_ACK_DELAY = 0.02  # seconds: a short network round trip
 
 
 def _frame(op: int, d: Any, *, t: str | None = None, s: int | None = None) -> str:
@@ -259,7 +260,10 @@ class Gateway:
             conn.close(4002)
             return
         if op == 1:
-            conn.send(_frame(11, None))
+            # Discord's ACK crosses a network. Answered in the same instant, it could beat
+            # discord.py's heartbeat thread noting the send, which then took the whole interval
+            # for latency and warned "Can't keep up ... 41.3s behind".
+            asyncio.get_running_loop().call_later(HEARTBEAT_ACK_DELAY, conn.send, _frame(11, None))
         elif op == 2:
             self._identify(conn, data or {})
         elif op == 6:

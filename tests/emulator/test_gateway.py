@@ -135,3 +135,28 @@ async def test_resume_of_unknown_session_is_invalidated(
     await emu.wait_until_ready(timeout=10)
     assert emu.gateway.identifies == 2
     assert client.is_ready()
+
+
+async def test_heartbeat_acks_do_not_read_as_lag(
+    clients: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    # discord.py's heartbeat thread notes when it sent a beat only after the loop has sent it;
+    # an ACK answered in the same instant could arrive first, and discord.py then measured
+    # the whole interval as latency and warned "Can't keep up ... behind" (Discord answers
+    # over a network, so its ACKs come later than that note).
+    async with Emulator(heartbeat_interval=100) as emu:
+        with emu.patch_discord():
+            client = clients.Ready()
+            task = asyncio.create_task(client.start(emu.token))
+            try:
+                await asyncio.wait_for(client.became_ready.wait(), 10)
+                beats: list[float] = []
+                for _ in range(60):  # about thirty beats
+                    await asyncio.sleep(0.05)
+                    beats.append(client.latency)
+                # The race made it the interval (0.1 s); a busy machine may add a little.
+                assert max(beats) < 0.08, beats
+                assert "Can't keep up" not in caplog.text
+            finally:
+                await client.close()
+                await asyncio.wait_for(task, 5)
