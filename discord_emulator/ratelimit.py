@@ -137,6 +137,7 @@ class GlobalLimiter:
         self.per_second = per_second
         self._window: deque[float] = deque()
         self.rejected = 0
+        self.rejected_at: list[float] = []  # time.monotonic() of each refusal, for benchmarks
 
     def check(self) -> None:
         """Count a request, or raise the global 429 with the time until a slot frees."""
@@ -147,6 +148,7 @@ class GlobalLimiter:
             self._window.popleft()
         if len(self._window) >= self.per_second:
             self.rejected += 1
+            self.rejected_at.append(now)
             raise rate_limited(self._window[0] + 1.0 - now, global_=True)
         self._window.append(now)
 
