@@ -136,8 +136,12 @@ class GlobalLimiter:
     def __init__(self, per_second: int | None) -> None:
         self.per_second = per_second
         self._window: deque[float] = deque()
-        self.rejected = 0
         self.rejected_at: list[float] = []  # time.monotonic() of each refusal, for benchmarks
+
+    @property
+    def rejected(self) -> int:
+        """How many requests were refused."""
+        return len(self.rejected_at)
 
     def check(self) -> None:
         """Count a request, or raise the global 429 with the time until a slot frees."""
@@ -147,7 +151,6 @@ class GlobalLimiter:
         while self._window and self._window[0] <= now - 1.0:
             self._window.popleft()
         if len(self._window) >= self.per_second:
-            self.rejected += 1
             self.rejected_at.append(now)
             raise rate_limited(self._window[0] + 1.0 - now, global_=True)
         self._window.append(now)

@@ -137,13 +137,12 @@ async def test_resume_of_unknown_session_is_invalidated(
     assert client.is_ready()
 
 
-async def test_heartbeat_acks_do_not_read_as_lag(
-    clients: Any, caplog: pytest.LogCaptureFixture
-) -> None:
+async def test_heartbeat_acks_do_not_read_as_lag(clients: Any) -> None:
     # discord.py's heartbeat thread notes when it sent a beat only after the loop has sent it;
     # an ACK answered in the same instant could arrive first, and discord.py then measured
-    # the whole interval as latency and warned "Can't keep up ... behind" (Discord answers
-    # over a network, so its ACKs come later than that note).
+    # the whole interval as latency (at Discord's 41.25 s interval: the warning "Can't keep
+    # up ... 41.3s behind"). Discord answers over a network, so its ACKs come later than that
+    # note. A short interval shows the same race as a latency near the interval.
     async with Emulator(heartbeat_interval=100) as emu:
         with emu.patch_discord():
             client = clients.Ready()
@@ -156,7 +155,6 @@ async def test_heartbeat_acks_do_not_read_as_lag(
                     beats.append(client.latency)
                 # The race made it the interval (0.1 s); a busy machine may add a little.
                 assert max(beats) < 0.08, beats
-                assert "Can't keep up" not in caplog.text
             finally:
                 await client.close()
                 await asyncio.wait_for(task, 5)
