@@ -67,6 +67,22 @@ class Reply:
             ready, timeout, lambda: describe_wait(rec, "edited response", timeout)
         )
 
+    async def wait_text(self, expected: str, timeout: float = 5) -> Message:
+        """The response message once its text contains ``expected``: for an answer the bot
+        edits again when work it started after responding is done."""
+        rec = self.interaction
+
+        def said() -> Message | None:
+            msg = rec.original
+            if msg is None:
+                return None
+            current = self._emu.world.messages.get(msg.id, msg)
+            return current if expected in current.text() else None
+
+        return await self._emu.world.signal.wait_for(
+            said, timeout, lambda: f"{rec.label}: {expected!r} never appeared in {rec.original!r}"
+        )
+
     async def followup(self, timeout: float = 5) -> Message:
         """The next follow-up message not read yet."""
         rec = self.interaction

@@ -14,7 +14,6 @@ import pytest
 from bot.app import Running
 from bot.render.limits import CHOICE_NAME, MESSAGE_CHARS
 from discord_emulator import Emulator, Guild, Person
-from tests.e2e.test_rhythm import emulator_settle
 
 INVISIBLE = "\u200b\u200c\u2060\ufeff"
 CONTROLS = "\x00\x07\x1b\u202e\u2066"
@@ -299,4 +298,4 @@ async def test_one_record_is_one_record(emulator: Emulator, bot: Running, alice:
     assert message.content == "Everything stored about you: 1 record."
     asked = await alice.slash("me delete", guild=None)
     done = await alice.click(asked.message, "Delete everything")
-    await emulator_settle(emulator, done.message, "Deleted: 1 record about you is gone.")
+    await done.wait_text("Deleted: 1 record about you is gone.", timeout=10)

@@ -221,8 +221,9 @@ async def test_an_asker_who_deletes_their_data_takes_the_request_away_and_the_he
     await tick(bot, clock, clock.now() + timedelta(days=7, minutes=1))
     await alice.click(dms(alice, "Did the introduction happen?")[0], "Yes, it happened")
     reply = await alice.slash("me delete")
-    await alice.click(reply.message, "Delete everything")
-    await settle(bot)
+    done = await alice.click(reply.message, "Delete everything")
+    # The deletion, the removal of her posts and the final word come after the click's answer.
+    await done.wait_text("Deleted:", timeout=10)
     assert live(emulator, request).deleted, "the request posted for her is removed"
     assert await bot.db.fetchval("SELECT count(*) FROM intro_requests") == 0
     row = await bot.db.fetchone("SELECT request_id, user_id, status FROM intro_offers")

@@ -3,7 +3,6 @@ a shared plan is posted once; buttons trust nothing in their custom_id (issue #9
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import UTC, datetime
 
@@ -248,11 +247,7 @@ async def test_delete_removes_public_posts_and_cancels_pending_dms(
     await tick(bot, clock, datetime(2026, 11, 17, 9, 0, 30, tzinfo=UTC))
     reply = await alice.slash("me delete")
     done = await alice.click(reply.message, "Delete everything")
-    for _ in range(100):
-        if "gone" in emulator.world.messages[done.message.id].text():
-            break
-        await asyncio.sleep(0.05)
-    assert "2 messages I posted for you" in emulator.world.messages[done.message.id].text()
+    assert "2 messages I posted for you" in (await done.wait_text("gone", timeout=10)).text()
     await tick(bot, clock, datetime(2026, 11, 17, 9, 5, tzinfo=UTC))
     assert not [m for m in alice.dm_messages if not m.ephemeral and "Bea" in m.text()]
     channel = emulator.world.channels[guild.channel("general").id]
